@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Linux x86 boot protocol (Documentation/arch/x86/boot.rst), the part a
+ * hypervisor needs: put the kernel and initrd in guest RAM, fill in the
+ * "zero page" of boot parameters, and enter the kernel already in 64-bit
+ * long mode.  No BIOS, no real mode: like the original lguest, we hand the
+ * kernel a machine that is already set up.
+ *
+ * All of these are pure functions over guest memory and return NULL on
+ * success or one sentence saying what is wrong with the user's files, so
+ * the unit tests can drive them without KVM.  Main thread.
+ */
+#ifndef LGUEST_BOOT_H
+#define LGUEST_BOOT_H
+
+#include <asm/bootparam.h>
+#include <linux/kvm.h>
+
+#include "guest_mem.h"
+
+/* Where things go in low guest memory.  Everything below 1 MiB is ours:
+ * the kernel only starts at 1 MiB. */
+#define BOOT_GDT	 0x500ULL
+#define BOOT_ZERO_PAGE	 0x7000ULL
+#define BOOT_PML4	 0x9000ULL
+#define BOOT_PDPT	 0xa000ULL
+#define BOOT_PD		 0xb000ULL /* four pages: 4 GiB of 2 MiB pages */
+#define BOOT_CMDLINE	 0x20000ULL
+#define BOOT_CMDLINE_MAX 0x10000ULL
+#define BOOT_EBDA	 0x9fc00ULL  /* start of the legacy hole: not RAM */
+#define BOOT_HIGH_MEM	 0x100000ULL /* 1 MiB: the kernel goes here */
+
+/* GDT selectors, as the 64-bit boot protocol asks: __BOOT_CS, __BOOT_DS. */
+#define BOOT_CS 0x10
+#define BOOT_DS 0x18
+
+struct boot_info {
+	u64 entry;	  /* 64-bit entry point (guest-physical) */
+	u64 kernel_start; /* first byte the kernel occupies */
+	u64 kernel_end;	  /* last byte + 1, including its bss and
+				 room to decompress itself */
+	u64 initrd_addr;  /* 0 if none */
+	u64 initrd_size;
+	bool bzimage;		 /* header below came from a bzImage */
+	struct setup_header hdr; /* the image's setup header (bzImage) */
+};
+
+/* Load the kernel in (img), (size) bytes: a bzImage (64-bit boot protocol
+ * 2.12 or later) or an uncompressed ELF vmlinux.  Fills (info). */
+const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
+			     struct boot_info *info);
+
+/* The ELF half of boot_load_kernel(): (img) starts with ELF magic. */
+const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
+			  struct boot_info *info);
+
+/* Place the initrd (img), (size) bytes, as high in low RAM as the kernel
+ * allows and above the kernel. Fills info->initrd_*. */
+const char *boot_load_initrd(struct guest_mem *mem, const u8 *img, size_t size,
+			     struct boot_info *info);
+
+/* Write the zero page (boot_params at BOOT_ZERO_PAGE) and the command line
+ * (cmdline), pointing the kernel at the ACPI RSDP at (rsdp). */
+const char *boot_setup_params(struct guest_mem *mem,
+			      const struct boot_info *info, const char *cmdline,
+			      u64 rsdp);
+
+/* Fill (table) (room for (max) entries) with the guest's e820 memory map;
+ * returns the number of entries. */
+unsigned int boot_e820(const struct guest_mem *mem,
+		       struct boot_e820_entry *table, unsigned int max);
+
+/* Write the GDT and identity page tables into low guest memory, and fill
+ * the boot CPU's special and general registers for the 64-bit entry. */
+void boot_setup_cpu(struct guest_mem *mem, const struct boot_info *info,
+		    struct kvm_sregs *sregs, struct kvm_regs *regs);
+
+/* Adjust the CPUID leaves KVM supports into what vCPU (apic_id) of (ncpus)
+ * should see. */
+void boot_cpuid(struct kvm_cpuid2 *cpuid, unsigned int apic_id,
+		unsigned int ncpus);
+
+#endif

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading a bzImage.  A bzImage is a little real-mode setup program (which we
+ * skip: there is no BIOS for it to talk to) followed by the protected-mode
+ * kernel, which decompresses itself.  The setup header near the start tells
+ * us how big each part is and what the kernel can do.
+ */
+#include <string.h>
+
+#include "boot/boot.h"
+
+#define HDR_OFFSET  0x1f1      /* struct setup_header in the image */
+#define HDR_MAGIC   0x53726448 /* "HdrS" */
+#define MIN_VERSION 0x020c     /* 2.12: xloadflags and the 64-bit entry */
+
+static u32 get_le32(const u8 *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
+}
+
+const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
+			     struct boot_info *info)
+{
+	struct setup_header *hdr = &info->hdr;
+	size_t hdr_end, setup_size;
+	u64 load, need;
+	u8 *dst;
+
+	memset(info, 0, sizeof(*info));
+	if (size >= 4 && memcmp(img, "\177ELF", 4) == 0)
+		return boot_load_elf(mem, img, size, info);
+
+	if (size < 0x264 || get_le32(img + 0x202) != HDR_MAGIC)
+		return "is neither a Linux bzImage nor an ELF vmlinux";
+
+	/* "The end of setup header can be calculated as follows: 0x0202 +
+	 * byte value at offset 0x0201" (boot.rst); we copy no more than we
+	 * know. */
+	hdr_end = 0x202 + img[0x201];
+	if (hdr_end > HDR_OFFSET + sizeof(*hdr))
+		hdr_end = HDR_OFFSET + sizeof(*hdr);
+	memcpy(hdr, img + HDR_OFFSET, hdr_end - HDR_OFFSET);
+	info->bzimage = true;
+
+	if (hdr->version < MIN_VERSION || !(hdr->xloadflags & XLF_KERNEL_64))
+		return "is a bzImage without a 64-bit entry point (boot "
+		       "protocol 2.12+); lguest needs a 64-bit x86 kernel";
+
+	/* "If setup_sects is 0, the real value is 4." */
+	setup_size = (hdr->setup_sects ? hdr->setup_sects : 4) + 1;
+	setup_size *= 512;
+	if (setup_size >= size)
+		return "is a truncated bzImage";
+
+	/*
+	 * A relocatable kernel may go anywhere; we use 1 MiB, the classic
+	 * spot, and it moves itself to a kernel_alignment boundary as it
+	 * decompresses.  One that is not relocatable must go where it says.
+	 */
+	load = hdr->relocatable_kernel ? BOOT_HIGH_MEM : hdr->pref_address;
+
+	/* init_size: "linear memory required during initialization", from
+	 * the load address, for decompression, bss and brk. */
+	need = MAX(hdr->init_size, size - setup_size);
+	dst = guest_ptr(mem, load, need);
+	if (!dst)
+		return "does not fit in the guest's memory: give the guest "
+		       "more MEM_MB";
+	memcpy(dst, img + setup_size, size - setup_size);
+
+	/* The 64-bit entry is 0x200 past the start of the protected-mode
+	 * code (boot.rst, "64-bit boot protocol"). */
+	info->entry = load + 0x200;
+	info->kernel_start = load;
+	info->kernel_end = load + need;
+	return NULL;
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The boot CPU's state at the kernel's 64-bit entry.  The boot protocol asks
+ * for long mode with paging on, an identity mapping covering the kernel,
+ * the zero page and the command line, a GDT with flat 4 GiB __BOOT_CS and
+ * __BOOT_DS descriptors, interrupts off, and %rsi pointing at boot_params.
+ * A BIOS and a bootloader would get us there through real and protected
+ * mode; we just write the end state down.
+ */
+#include <string.h>
+
+#include "boot/boot.h"
+
+/* Page-table entry bits (Intel SDM vol. 3, 4.5). */
+#define PTE_PRESENT (1ULL << 0)
+#define PTE_WRITE   (1ULL << 1)
+#define PTE_HUGE    (1ULL << 7)
+
+#define CR0_PE	 (1ULL << 0)
+#define CR0_ET	 (1ULL << 4)
+#define CR0_PG	 (1ULL << 31)
+#define CR4_PAE	 (1ULL << 5)
+#define EFER_LME (1ULL << 8)
+#define EFER_LMA (1ULL << 10)
+
+/* A GDT entry from its parts (SDM vol. 3, 3.4.5). */
+static u64 gdt_entry(u16 flags, u32 base, u32 limit)
+{
+	return ((u64)(base & 0xff000000) << 32) |
+	       ((u64)(base & 0x00ffffff) << 16) |
+	       ((u64)(limit & 0x000f0000) << 32) | (limit & 0x0000ffff) |
+	       ((u64)(flags & 0xf0ff) << 40);
+}
+
+/* The same descriptor as KVM wants it in a segment register. */
+static struct kvm_segment segment(u16 selector, u64 desc)
+{
+	struct kvm_segment s = {
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = selector,
+		.type = (desc >> 40) & 0xf,
+		.present = (desc >> 47) & 1,
+		.dpl = (desc >> 45) & 3,
+		.db = (desc >> 54) & 1,
+		.s = (desc >> 44) & 1,
+		.l = (desc >> 53) & 1,
+		.g = (desc >> 55) & 1,
+	};
+	return s;
+}
+
+void boot_setup_cpu(struct guest_mem *mem, const struct boot_info *info,
+		    struct kvm_sregs *sregs, struct kvm_regs *regs)
+{
+	/* Null, unused, 64-bit code (0x10), data (0x18), TSS (0x20). */
+	const u64 gdt[] = {
+		0,
+		0,
+		gdt_entry(0xa09b, 0, 0xfffff), /* L=1, present, exec/read */
+		gdt_entry(0xc093, 0, 0xfffff), /* present, read/write */
+		gdt_entry(0x808b, 0, 0xfffff), /* busy 32-bit TSS */
+	};
+	u64 *pml4 = guest_ptr(mem, BOOT_PML4, 4096);
+	u64 *pdpt = guest_ptr(mem, BOOT_PDPT, 4096);
+	u64 *pd = guest_ptr(mem, BOOT_PD, 4 * 4096);
+	struct kvm_segment code, data, tss;
+
+	/* Low memory is always there: MEM_MB is at least 1. */
+	memcpy(guest_ptr(mem, BOOT_GDT, sizeof(gdt)), gdt, sizeof(gdt));
+
+	/*
+	 * Identity-map the first 4 GiB with 2 MiB pages: one PML4 entry, four
+	 * PDPT entries, 2048 PD entries.  That covers everything the kernel
+	 * touches before it builds its own page tables.
+	 */
+	memset(pml4, 0, 4096);
+	memset(pdpt, 0, 4096);
+	pml4[0] = BOOT_PDPT | PTE_PRESENT | PTE_WRITE;
+	for (u64 i = 0; i < 4; i++)
+		pdpt[i] = (BOOT_PD + i * 4096) | PTE_PRESENT | PTE_WRITE;
+	for (u64 i = 0; i < 4 * 512; i++)
+		pd[i] = (i << 21) | PTE_PRESENT | PTE_WRITE | PTE_HUGE;
+
+	code = segment(BOOT_CS, gdt[BOOT_CS / 8]);
+	data = segment(BOOT_DS, gdt[BOOT_DS / 8]);
+	tss = segment(0x20, gdt[4]);
+
+	sregs->cs = code;
+	sregs->ds = sregs->es = sregs->fs = sregs->gs = sregs->ss = data;
+	sregs->tr = tss;
+	sregs->gdt.base = BOOT_GDT;
+	sregs->gdt.limit = sizeof(gdt) - 1;
+	sregs->idt.base = 0;
+	sregs->idt.limit = 0;
+	sregs->cr0 = CR0_PE | CR0_ET | CR0_PG;
+	sregs->cr3 = BOOT_PML4;
+	sregs->cr4 = CR4_PAE;
+	sregs->efer = EFER_LME | EFER_LMA;
+
+	memset(regs, 0, sizeof(*regs));
+	regs->rflags = 2; /* bit 1 is always set; IF clear */
+	regs->rip = info->entry;
+	regs->rsi = BOOT_ZERO_PAGE;
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading an uncompressed ELF vmlinux, as the original Launcher did
+ * (map_elf) and as Firecracker does.  The segments go where their
+ * physical addresses say, and the ELF entry point is the physical address
+ * of startup_64, which takes the same boot_params as a bzImage.
+ */
+#include <elf.h>
+#include <string.h>
+
+#include "boot/boot.h"
+
+const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
+			  struct boot_info *info)
+{
+	Elf64_Ehdr eh;
+	bool entry_loaded = false;
+
+	if (size < sizeof(eh))
+		return "is a truncated ELF file";
+	memcpy(&eh, img, sizeof(eh));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
+	    eh.e_type != ET_EXEC)
+		return "is an ELF file but not an x86-64 executable vmlinux";
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
+	    eh.e_phoff > size ||
+	    (size - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum)
+		return "is an ELF file with a broken program header table";
+
+	info->kernel_start = UINT64_MAX;
+	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		u8 *dst;
+
+		memcpy(&ph, img + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		if (ph.p_filesz > ph.p_memsz || ph.p_offset > size ||
+		    ph.p_filesz > size - ph.p_offset)
+			return "is an ELF file with a segment outside the file";
+		if (ph.p_paddr < BOOT_HIGH_MEM)
+			return "is an ELF file that wants to load below 1 MiB";
+		dst = guest_ptr(mem, ph.p_paddr, ph.p_memsz);
+		if (!dst)
+			return "does not fit in the guest's memory: give the "
+			       "guest more MEM_MB";
+		memcpy(dst, img + ph.p_offset, ph.p_filesz);
+		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
+
+		info->kernel_start = MIN(info->kernel_start, ph.p_paddr);
+		info->kernel_end =
+			MAX(info->kernel_end, ph.p_paddr + ph.p_memsz);
+		if (eh.e_entry >= ph.p_paddr &&
+		    eh.e_entry - ph.p_paddr < ph.p_memsz)
+			entry_loaded = true;
+	}
+	if (!entry_loaded)
+		return "is an ELF file whose entry point is not in a loaded "
+		       "segment (is it a vmlinux?)";
+	info->entry = eh.e_entry;
+	return NULL;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Host.  In the original lguest the Host was a kernel module behind
+ * /dev/lguest, and the Launcher spoke to it with a handful of writes:
+ * LHREQ_INITIALIZE, LHREQ_IRQ, LHREQ_EVENTFD.  Today the Host is KVM, and
+ * these are the same verbs spelled as KVM ioctls.  Everything here runs in
+ * the main thread during set-up, and dies with one sentence if the host
+ * says no, except kvm_irq_line() which any thread may call at any time.
+ */
+#ifndef LGUEST_HOST_KVM_H
+#define LGUEST_HOST_KVM_H
+
+#include <linux/kvm.h>
+
+#include "guest_mem.h"
+
+struct kvm {
+	int sys_fd;	   /* /dev/kvm: kept open across guest reboots */
+	int vm_fd;	   /* this boot's VM */
+	int vcpu_mmap_size; /* size of each vCPU's struct kvm_run mapping */
+};
+
+/* Open /dev/kvm and check it can run a standard Linux guest: API version,
+ * the capabilities we rely on, and real hardware virtualization under it.
+ * Dies with one sentence (pointing to tools/testhost) if not. */
+void kvm_open(struct kvm *kvm);
+
+/* LHREQ_INITIALIZE: create the VM, give it (mem) as its physical memory,
+ * the in-kernel interrupt controllers (PIC, IOAPIC, local APICs) and PIT. */
+void kvm_vm_create(struct kvm *kvm, const struct guest_mem *mem);
+
+/* Close the VM (and with it everything KVM kept for it). */
+void kvm_vm_destroy(struct kvm *kvm);
+
+/* LHREQ_IRQ: drive interrupt line (gsi) to (level).  Any thread. */
+void kvm_irq_line(struct kvm *kvm, u32 gsi, int level);
+
+/* The CPUID leaves this KVM can give a guest; caller frees.  Dies if KVM
+ * will not say. */
+struct kvm_cpuid2 *kvm_supported_cpuid(struct kvm *kvm);
+
+/* Why /dev/kvm here cannot run a standard Linux guest, or NULL if it can.
+ * Reads /proc/cpuinfo and /sys/module; no KVM calls. */
+const char *kvm_unusable_reason(void);
+
+#endif

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The 8250/16550A UART.  Linux probes it thoroughly (scratch register,
+ * loopback, FIFO bits in IIR) before it calls it a 16550A, so we emulate
+ * those corners too; baud rates, parity and line status errors we can
+ * ignore, since our "wire" never loses a bit.
+ */
+#include <linux/serial_reg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hw/uart8250.h"
+
+void uart_init(struct uart *u, int out_fd,
+	       void (*set_irq)(void *ctx, int level), void *ctx)
+{
+	memset(u, 0, sizeof(*u));
+	pthread_mutex_init(&u->lock, NULL);
+	u->out_fd = out_fd;
+	u->set_irq = set_irq;
+	u->ctx = ctx;
+	uart_reset(u);
+}
+
+void uart_reset(struct uart *u)
+{
+	pthread_mutex_lock(&u->lock);
+	u->ier = u->lcr = u->mcr = u->scr = u->fcr = 0;
+	u->dll = 0x0c; /* 9600 baud, as a BIOS leaves it */
+	u->dlm = 0;
+	u->lsr = UART_LSR_TEMT | UART_LSR_THRE;
+	u->msr = UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS;
+	u->thr_ipending = false;
+	u->rx_head = u->rx_count = 0;
+	u->irq_level = 0;
+	pthread_mutex_unlock(&u->lock);
+}
+
+/* Which interrupt, if any, the guest should see in IIR right now, in the
+ * 16550's priority order: received data before transmitter empty. */
+static u8 pending_iir(const struct uart *u)
+{
+	if ((u->ier & UART_IER_RDI) && u->rx_count)
+		return UART_IIR_RDI;
+	if ((u->ier & UART_IER_THRI) && u->thr_ipending)
+		return UART_IIR_THRI;
+	return UART_IIR_NO_INT;
+}
+
+/* The IRQ line follows IIR: a level, like the real chip's INTR pin.  We only
+ * tell KVM about changes.  Called with the lock held. */
+static void update_irq(struct uart *u)
+{
+	int level = pending_iir(u) != UART_IIR_NO_INT;
+
+	/* In loopback mode the chip's interrupt output is cut off; OUT2
+	 * gates it to the PIC on a PC (and Linux sets OUT2). */
+	if (u->mcr & UART_MCR_LOOP)
+		level = 0;
+	if (level != u->irq_level) {
+		u->irq_level = level;
+		u->set_irq(u->ctx, level);
+	}
+}
+
+static void transmit(struct uart *u, u8 byte)
+{
+	if (u->mcr & UART_MCR_LOOP) {
+		/* Loopback: what we send comes straight back in. */
+		if (u->rx_count < UART_FIFO_SIZE) {
+			u->rx[(u->rx_head + u->rx_count) % UART_FIFO_SIZE] =
+				byte;
+			u->rx_count++;
+		}
+	} else if (write(u->out_fd, &byte, 1) < 0) {
+		/* Our stdout is gone; the guest's serial wire is cut.  That
+		 * is the user's business, not a reason to stop the guest. */
+	}
+	/* We transmit instantly, so the holding register is empty again. */
+	u->thr_ipending = true;
+}
+
+/* In loopback the modem inputs are wired to the modem outputs: DSR from
+ * DTR, CTS from RTS, RI from OUT1, DCD from OUT2.  Linux's probe checks. */
+static u8 read_msr(const struct uart *u)
+{
+	if (u->mcr & UART_MCR_LOOP) {
+		u8 msr = 0;
+
+		if (u->mcr & UART_MCR_DTR)
+			msr |= UART_MSR_DSR;
+		if (u->mcr & UART_MCR_RTS)
+			msr |= UART_MSR_CTS;
+		if (u->mcr & UART_MCR_OUT1)
+			msr |= UART_MSR_RI;
+		if (u->mcr & UART_MCR_OUT2)
+			msr |= UART_MSR_DCD;
+		return msr;
+	}
+	return u->msr;
+}
+
+static u8 read_reg(struct uart *u, unsigned int offset)
+{
+	bool dlab = u->lcr & UART_LCR_DLAB;
+	u8 val;
+
+	switch (offset) {
+	case UART_RX:
+		if (dlab)
+			return u->dll;
+		if (!u->rx_count)
+			return 0;
+		val = u->rx[u->rx_head];
+		u->rx_head = (u->rx_head + 1) % UART_FIFO_SIZE;
+		u->rx_count--;
+		return val;
+	case UART_IER:
+		return dlab ? u->dlm : u->ier;
+	case UART_IIR:
+		val = pending_iir(u);
+		/* Reading IIR acknowledges a transmitter-empty interrupt. */
+		if (val == UART_IIR_THRI)
+			u->thr_ipending = false;
+		/* Bits 7-6 set: "FIFOs enabled", which makes it a 16550A. */
+		if (u->fcr & UART_FCR_ENABLE_FIFO)
+			val |= 0xc0;
+		return val;
+	case UART_LCR:
+		return u->lcr;
+	case UART_MCR:
+		return u->mcr;
+	case UART_LSR:
+		val = u->lsr;
+		if (u->rx_count)
+			val |= UART_LSR_DR;
+		return val;
+	case UART_MSR:
+		return read_msr(u);
+	default: /* UART_SCR */
+		return u->scr;
+	}
+}
+
+static void write_reg(struct uart *u, unsigned int offset, u8 val)
+{
+	bool dlab = u->lcr & UART_LCR_DLAB;
+
+	switch (offset) {
+	case UART_TX:
+		if (dlab) {
+			u->dll = val;
+			return;
+		}
+		transmit(u, val);
+		return;
+	case UART_IER:
+		if (dlab) {
+			u->dlm = val;
+			return;
+		}
+		/* Turning the THRE interrupt on when the holding register is
+		 * already empty raises it at once: drivers rely on this to
+		 * start transmitting. */
+		if ((val & UART_IER_THRI) && !(u->ier & UART_IER_THRI))
+			u->thr_ipending = true;
+		u->ier = val & 0x0f;
+		return;
+	case UART_FCR:
+		if (val & UART_FCR_CLEAR_RCVR)
+			u->rx_head = u->rx_count = 0;
+		u->fcr = val & (UART_FCR_ENABLE_FIFO | UART_FCR_TRIGGER_MASK);
+		return;
+	case UART_LCR:
+		u->lcr = val;
+		return;
+	case UART_MCR:
+		u->mcr = val & 0x1f;
+		return;
+	case UART_LSR:
+	case UART_MSR:
+		/* Read-only status: writes are ignored, as on the chip. */
+		return;
+	default: /* UART_SCR */
+		u->scr = val;
+		return;
+	}
+}
+
+void uart_io(struct uart *u, unsigned int offset, u8 *val, bool write)
+{
+	pthread_mutex_lock(&u->lock);
+	if (write)
+		write_reg(u, offset & 7, *val);
+	else
+		*val = read_reg(u, offset & 7);
+	update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+}
+
+size_t uart_rx_room(struct uart *u)
+{
+	size_t room;
+
+	pthread_mutex_lock(&u->lock);
+	room = UART_FIFO_SIZE - u->rx_count;
+	pthread_mutex_unlock(&u->lock);
+	return room;
+}
+
+size_t uart_receive(struct uart *u, const u8 *buf, size_t len)
+{
+	size_t n = 0;
+
+	pthread_mutex_lock(&u->lock);
+	while (n < len && u->rx_count < UART_FIFO_SIZE) {
+		u->rx[(u->rx_head + u->rx_count) % UART_FIFO_SIZE] = buf[n++];
+		u->rx_count++;
+	}
+	update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+	return n;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Launcher proper: build the machine, run it, wait for it to end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "boot/acpi.h"
+#include "boot/boot.h"
+#include "hw/ports.h"
+#include "launcher.h"
+#include "log.h"
+#include "term.h"
+
+void launcher_end(struct launcher *l, enum guest_end how, const char *fmt, ...)
+{
+	va_list ap;
+	u64 one = 1;
+
+	pthread_mutex_lock(&l->end_lock);
+	if (l->end == GUEST_RUNNING) {
+		l->end = how;
+		va_start(ap, fmt);
+		vsnprintf(l->end_why, sizeof(l->end_why), fmt, ap);
+		va_end(ap);
+		if (write(l->end_fd, &one, sizeof(one)) < 0) {
+			/* An eventfd only refuses at 2^64-1 wake-ups. */
+		}
+	}
+	pthread_mutex_unlock(&l->end_lock);
+}
+
+/* Read all of (path) into memory.  (what) names it for the user. */
+static u8 *read_file(const char *path, const char *what, size_t *size)
+{
+	struct stat st;
+	u8 *buf;
+	size_t done = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die_errno("cannot read %s %s", what, path);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		die("%s %s is not a regular file.", what, path);
+	if (st.st_size == 0)
+		die("%s %s is empty.", what, path);
+	buf = malloc(st.st_size);
+	if (!buf)
+		die("%s %s is too big to read into memory.", what, path);
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die_errno("cannot read %s %s", what, path);
+		done += n;
+	}
+	close(fd);
+	*size = done;
+	return buf;
+}
+
+/* "Larger than the host can give": more than its RAM and swap together. */
+static void check_host_memory(u64 mem_mb)
+{
+	struct sysinfo si;
+	u64 host_mb;
+
+	if (sysinfo(&si) < 0)
+		return;
+	host_mb = ((u64)si.totalram + si.totalswap) * si.mem_unit / MiB;
+	if (mem_mb > host_mb)
+		die("MEM_MB %llu is more than this host's memory (%llu MiB).",
+		    (unsigned long long)mem_mb, (unsigned long long)host_mb);
+}
+
+/* The original Launcher's last act of set-up: give up root. */
+static void drop_privileges(const struct launch *cfg)
+{
+	struct passwd *pw = NULL;
+
+	if (cfg->username) {
+		pw = getpwnam(cfg->username);
+		if (!pw)
+			die("--username=%s: no such user.", cfg->username);
+	}
+	if (cfg->chroot) {
+		if (chroot(cfg->chroot) < 0)
+			die_errno("--chroot=%s failed", cfg->chroot);
+		if (chdir("/") < 0)
+			die_errno("cannot chdir into --chroot=%s", cfg->chroot);
+	}
+	if (pw) {
+		if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+		    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+			die_errno("cannot become user %s", cfg->username);
+	}
+}
+
+static void uart_irq(void *ctx, int level)
+{
+	struct launcher *l = ctx;
+
+	kvm_irq_line(&l->kvm, IRQ_COM1, level);
+}
+
+/* Lay the guest out in its fresh memory: kernel, initrd, ACPI tables,
+ * boot parameters.  Dies with the user's file named if it will not go. */
+static void load_guest(struct launcher *l, struct boot_info *info)
+{
+	const struct launch *cfg = l->cfg;
+	struct acpi_config acpi = {
+		.ncpus = cfg->cpus,
+		.serial = true,
+		.pvpanic = true,
+	};
+	const char *err;
+	long used;
+
+	err = boot_load_kernel(&l->mem, l->kernel, l->kernel_size, info);
+	if (err)
+		die("kernel %s %s.", cfg->kernel, err);
+	verbose("kernel: %s at %#llx-%#llx, entry %#llx",
+		info->bzimage ? "bzImage" : "ELF vmlinux",
+		(unsigned long long)info->kernel_start,
+		(unsigned long long)info->kernel_end,
+		(unsigned long long)info->entry);
+
+	if (l->initrd) {
+		err = boot_load_initrd(&l->mem, l->initrd, l->initrd_size,
+				       info);
+		if (err)
+			die("initrd %s %s.", cfg->initrd, err);
+		verbose("initrd: %zu bytes at %#llx", l->initrd_size,
+			(unsigned long long)info->initrd_addr);
+	}
+
+	used = acpi_build(guest_ptr(&l->mem, ACPI_TABLES_GPA, ACPI_TABLES_SIZE),
+			  ACPI_TABLES_SIZE, ACPI_TABLES_GPA, &acpi);
+	if (used < 0)
+		die("the ACPI tables do not fit in %llu bytes.",
+		    (unsigned long long)ACPI_TABLES_SIZE);
+	verbose("ACPI: %ld bytes of tables at %#llx", used,
+		(unsigned long long)ACPI_TABLES_GPA);
+
+	err = boot_setup_params(&l->mem, info, cfg->cmdline, ACPI_TABLES_GPA);
+	if (err)
+		die("kernel %s %s.", cfg->kernel, err);
+	verbose("command line: %s", cfg->cmdline);
+}
+
+/*
+ * While the guest runs, the main thread is the console's input pump: it
+ * waits for the user's keys, for a signal, and for the guest to end.
+ */
+static void wait_for_end(struct launcher *l, int sig_fd, bool *stdin_open)
+{
+	while (true) {
+		struct pollfd p[3] = {
+			{ .fd = l->end_fd, .events = POLLIN },
+			{ .fd = sig_fd, .events = POLLIN },
+			{ .fd = -1, .events = POLLIN },
+		};
+		size_t room = uart_rx_room(&l->uart);
+		int timeout = -1;
+
+		/* When the guest has not drained its FIFO, we leave input
+		 * waiting in the pipe and look again soon. */
+		if (*stdin_open && room)
+			p[2].fd = STDIN_FILENO;
+		else if (*stdin_open)
+			timeout = 10;
+
+		if (poll(p, 3, timeout) < 0 && errno != EINTR)
+			die_errno("poll failed");
+		if (p[0].revents)
+			return;
+		if (p[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sig_fd, &si, sizeof(si)) == sizeof(si))
+				launcher_end(l, GUEST_STOPPED,
+					     "stopped by signal %u",
+					     si.ssi_signo);
+			return;
+		}
+		if (p[2].revents) {
+			u8 buf[UART_FIFO_SIZE];
+			ssize_t n = read(STDIN_FILENO, buf, room);
+
+			if (n <= 0) {
+				/* End of input (or a dead tty): the guest
+				 * keeps running, it just hears no more. */
+				*stdin_open = false;
+				continue;
+			}
+			if (term_ctrl_c(buf, n)) {
+				launcher_end(l, GUEST_STOPPED,
+					     "three ^C within a second");
+				return;
+			}
+			uart_receive(&l->uart, buf, n);
+		}
+	}
+}
+
+/* One boot of the guest, from empty memory to its end. */
+static enum guest_end boot_once(struct launcher *l, int sig_fd,
+				bool *stdin_open)
+{
+	const struct launch *cfg = l->cfg;
+	struct kvm_cpuid2 *cpuid;
+	struct boot_info info;
+	int err;
+	u64 drain;
+
+	l->end = GUEST_RUNNING;
+	atomic_store(&l->stopping, false);
+	if (read(l->end_fd, &drain, sizeof(drain)) < 0) {
+		/* Nothing pending: the usual case (the fd is non-blocking). */
+	}
+
+	err = guest_mem_map(&l->mem, cfg->mem_mb * MiB);
+	if (err)
+		die("cannot map %llu MiB of guest memory: %s",
+		    (unsigned long long)cfg->mem_mb, strerror(-err));
+	kvm_vm_create(&l->kvm, &l->mem);
+	load_guest(l, &info);
+
+	cpuid = kvm_supported_cpuid(&l->kvm);
+	for (unsigned int i = 0; i < cfg->cpus; i++)
+		vcpu_create(&l->vcpus[i], l, i, cpuid, &info);
+	free(cpuid);
+
+	verbose("starting %u vCPU%s with %llu MiB", cfg->cpus,
+		cfg->cpus == 1 ? "" : "s", (unsigned long long)cfg->mem_mb);
+	for (unsigned int i = 0; i < cfg->cpus; i++)
+		vcpu_start(&l->vcpus[i]);
+
+	wait_for_end(l, sig_fd, stdin_open);
+
+	/* Stop every vCPU, then take the machine apart. */
+	atomic_store(&l->stopping, true);
+	for (unsigned int i = 0; i < cfg->cpus; i++)
+		vcpu_kick(&l->vcpus[i]);
+	for (unsigned int i = 0; i < cfg->cpus; i++)
+		vcpu_destroy(&l->vcpus[i]);
+	kvm_vm_destroy(&l->kvm);
+	guest_mem_unmap(&l->mem);
+	return l->end;
+}
+
+int launcher_run(const struct launch *cfg)
+{
+	static struct launcher launcher;
+	struct launcher *l = &launcher;
+	bool stdin_open = true;
+	sigset_t sigs;
+	int sig_fd;
+
+	l->cfg = cfg;
+	pthread_mutex_init(&l->end_lock, NULL);
+	check_host_memory(cfg->mem_mb);
+	l->kernel = read_file(cfg->kernel, "kernel", &l->kernel_size);
+	if (cfg->initrd)
+		l->initrd = read_file(cfg->initrd, "initrd", &l->initrd_size);
+	kvm_open(&l->kvm);
+
+	l->end_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (l->end_fd < 0)
+		die_errno("eventfd failed");
+
+	/*
+	 * Signals that would kill us arrive through a signalfd instead, so we
+	 * stop the guest and restore the terminal first.  Blocking them here
+	 * blocks them in every thread we start.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (sig_fd < 0)
+		die_errno("signalfd failed");
+	signal(SIGPIPE, SIG_IGN);
+	vcpu_init_signals();
+
+	drop_privileges(cfg);
+	uart_init(&l->uart, STDOUT_FILENO, uart_irq, l);
+	rtc_init(&l->rtc);
+	term_raw();
+
+	while (true) {
+		enum guest_end end = boot_once(l, sig_fd, &stdin_open);
+
+		if (end == GUEST_REBOOT && !cfg->no_reboot) {
+			verbose("%s: starting the guest again", l->end_why);
+			uart_reset(&l->uart);
+			continue;
+		}
+		term_restore();
+		if (end == GUEST_POWEROFF || end == GUEST_REBOOT)
+			verbose("%s", l->end_why);
+		else
+			warn("%s", l->end_why);
+		return power_exit_status(end);
+	}
+}

@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# Helpers for the end-to-end checks: boot a guest, look at what it printed.
+# Each check prints "ok NAME", "FAIL NAME: why" or "skip NAME: why"; the
+# caller ends with e2e_summary, which prints the closing line.
+
+E2E_PASSED=0
+E2E_FAILED=0
+E2E_SKIPPED=0
+E2E_LOGS=${E2E_LOGS:-build/e2e}
+mkdir -p "$E2E_LOGS"
+
+pass() { echo "ok   $1"; E2E_PASSED=$((E2E_PASSED + 1)); }
+fail() {
+	echo "FAIL $1: $2"
+	E2E_FAILED=$((E2E_FAILED + 1))
+}
+skip() { echo "skip $1: $2"; E2E_SKIPPED=$((E2E_SKIPPED + 1)); }
+
+# check NAME CONDITION-COMMAND... : pass if the command succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		pass "$name"
+	else
+		fail "$name" "$*"
+	fi
+}
+
+# has LOG REGEX: the log has a line matching REGEX (extended).
+has() { grep -Eq -- "$2" "$1"; }
+hasnt() { ! grep -Eq -- "$2" "$1"; }
+
+# count LOG REGEX: how many lines match.
+count() { grep -Ec -- "$2" "$1" || true; }
+
+# boot NAME [lguest args...]: run lguest with stdin from /dev/null, all
+# output (stdout and stderr, \r removed) in $E2E_LOGS/NAME.log and its exit
+# status in BOOT_STATUS.  Bounded: a hung guest fails, never hangs us.
+boot() {
+	local name=$1
+	shift
+	local log=$E2E_LOGS/$name.log
+	timeout --kill-after=5 "${E2E_TIMEOUT:-180}" build/lguest "$@" \
+		</dev/null 2>&1 | tr -d '\r' >"$log"
+	BOOT_STATUS=${PIPESTATUS[0]}
+	BOOT_LOG=$log
+	echo "     ($name: exit $BOOT_STATUS, $(wc -l <"$log") lines in $log)"
+}
+
+# boot_interactive NAME WAIT-REGEX INPUT [lguest args...]: like boot, but
+# once a line matching WAIT-REGEX appears, write INPUT (printf %b escapes)
+# to the guest's console.
+boot_interactive() {
+	local name=$1 wait=$2 input=$3
+	shift 3
+	local log=$E2E_LOGS/$name.log fifo
+	fifo=$(mktemp -u "${TMPDIR:-/tmp}/lguest-e2e.XXXXXX")
+	mkfifo "$fifo"
+	: >"$log"
+	timeout --kill-after=5 "${E2E_TIMEOUT:-180}" build/lguest "$@" \
+		<"$fifo" 2>&1 | tr -d '\r' >"$log" &
+	local pid=$!
+	exec 9>"$fifo"
+	local i
+	for ((i = 0; i < ${E2E_TIMEOUT:-180} * 10; i++)); do
+		grep -Eq -- "$wait" "$log" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	printf '%b' "$input" >&9
+	wait "$pid"
+	BOOT_STATUS=$?
+	exec 9>&-
+	rm -f "$fifo"
+	BOOT_LOG=$log
+	echo "     ($name: exit $BOOT_STATUS, $(wc -l <"$log") lines in $log)"
+}
+
+# user_error NAME EXPECT-REGEX lguest-args...: a user mistake gets exit
+# status 1 and exactly one line, "lguest: <sentence>", matching EXPECT.
+user_error() {
+	local name=$1 expect=$2
+	shift 2
+	local out status
+	out=$(timeout 30 build/lguest "$@" </dev/null 2>&1)
+	status=$?
+	if [ "$status" -ne 1 ]; then
+		fail "$name" "exit status $status, not 1: $out"
+	elif [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ]; then
+		fail "$name" "more than one line: $out"
+	elif ! printf '%s\n' "$out" | grep -Eq "^lguest: .*$expect"; then
+		fail "$name" "unexpected message: $out"
+	else
+		pass "$name"
+	fi
+}
+
+e2e_summary() {
+	echo "$E2E_PASSED passed, $E2E_FAILED failed, $E2E_SKIPPED skipped"
+	[ "$E2E_FAILED" -eq 0 ]
+}

@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The boot protocol against fake kernels in fake guest memory: the e820 map
+ * for a few memory sizes, bzImage and ELF loading, initrd placement, the
+ * zero page, and the files that are not kernels at all.
+ */
+#include <asm/e820.h>
+#include <elf.h>
+#include <stdlib.h>
+
+#include "boot/boot.h"
+#include "harness.h"
+
+/* Guest memory for tests: a plain malloc, laid out like the real thing
+ * (the high part stays unbacked: tests never touch it). */
+static struct guest_mem mem;
+
+static void mem_setup(u64 size)
+{
+	free(mem.base);
+	memset(&mem, 0, sizeof(mem));
+	guest_mem_layout(&mem, size);
+	mem.base = calloc(1, mem.low_size);
+}
+
+static u8 *fake_bzimage(size_t size, u16 version, u16 xloadflags)
+{
+	u8 *img = calloc(1, size);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+
+	hdr->setup_sects = 1; /* 2 sectors of setup, then the kernel */
+	hdr->boot_flag = 0xaa55;
+	hdr->header = 0x53726448;
+	hdr->version = version;
+	hdr->xloadflags = xloadflags;
+	hdr->relocatable_kernel = 1;
+	hdr->init_size = 4 * 1024 * 1024;
+	hdr->cmdline_size = 2047;
+	hdr->initrd_addr_max = 0x7fffffff;
+	img[0x201] = 0x6a; /* header ends at 0x202 + 0x6a = 0x26c */
+	img[1024] = 0xe8; /* a first byte of "kernel" to find */
+	return img;
+}
+
+TEST(e820_small)
+{
+	struct boot_e820_entry e[8];
+	unsigned int n;
+
+	mem_setup(64 * MiB);
+	n = boot_e820(&mem, e, 8);
+	CHECK_EQ(n, 3);
+	CHECK_EQ(e[0].addr, 0);
+	CHECK_EQ(e[0].size, 0x9fc00);
+	CHECK_EQ(e[0].type, E820_RAM);
+	CHECK_EQ(e[1].addr, 0x9fc00);
+	CHECK_EQ(e[1].type, E820_RESERVED);
+	CHECK_EQ(e[1].addr + e[1].size, 0x100000);
+	CHECK_EQ(e[2].addr, 0x100000);
+	CHECK_EQ(e[2].addr + e[2].size, 64 * MiB);
+	CHECK_EQ(e[2].type, E820_RAM);
+}
+
+/* 4 GiB of RAM does not fit below the device hole: 1 GiB moves up. */
+TEST(e820_above_hole)
+{
+	struct boot_e820_entry e[8];
+	unsigned int n;
+	struct guest_mem m;
+
+	guest_mem_layout(&m, 4 * GiB);
+	n = boot_e820(&m, e, 8);
+	CHECK_EQ(n, 4);
+	CHECK_EQ(e[2].addr + e[2].size, 0xc0000000);
+	CHECK_EQ(e[3].addr, 4 * GiB);
+	CHECK_EQ(e[3].size, 1 * GiB);
+	CHECK_EQ(e[3].type, E820_RAM);
+}
+
+TEST(e820_exactly_hole)
+{
+	struct boot_e820_entry e[8];
+	struct guest_mem m;
+
+	guest_mem_layout(&m, 3 * GiB);
+	CHECK_EQ(boot_e820(&m, e, 8), 3);
+	CHECK_EQ(m.high_size, 0);
+}
+
+TEST(guest_ptr_bounds)
+{
+	mem_setup(16 * MiB);
+	CHECK(guest_ptr(&mem, 0, 16 * MiB) == mem.base);
+	CHECK(guest_ptr(&mem, 16 * MiB - 1, 1) != NULL);
+	CHECK(guest_ptr(&mem, 16 * MiB, 1) == NULL);
+	CHECK(guest_ptr(&mem, 16 * MiB - 1, 2) == NULL);
+	/* The wrap-around a guest would try. */
+	CHECK(guest_ptr(&mem, 0xfffffffffffff000ULL, 0x2000) == NULL);
+	CHECK(guest_ptr(&mem, 8, UINT64_MAX) == NULL);
+	CHECK(guest_ptr(&mem, 4 * GiB, 1) == NULL);
+}
+
+TEST(guest_ptr_high)
+{
+	struct guest_mem m = { .base = (u8 *)0x10000 };
+
+	guest_mem_layout(&m, 4 * GiB);
+	CHECK(guest_ptr(&m, 4 * GiB, 4096) == m.base + 3 * GiB);
+	CHECK(guest_ptr(&m, 5 * GiB - 1, 1) != NULL);
+	CHECK(guest_ptr(&m, 5 * GiB - 1, 2) == NULL);
+	/* The device hole is not RAM. */
+	CHECK(guest_ptr(&m, 0xd0000000, 4) == NULL);
+	CHECK(guest_ptr(&m, 3 * GiB - 4, 8) == NULL);
+}
+
+TEST(bzimage_loads)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+
+	mem_setup(64 * MiB);
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	CHECK(info.bzimage);
+	CHECK_EQ(info.kernel_start, 0x100000);
+	CHECK_EQ(info.entry, 0x100200);
+	CHECK_EQ(info.kernel_end, 0x100000 + 4 * MiB);
+	CHECK_EQ(mem.base[0x100000], 0xe8);
+	free(img);
+}
+
+TEST(bzimage_too_old)
+{
+	u8 *img = fake_bzimage(8192, 0x020a, XLF_KERNEL_64);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "64-bit"));
+	free(img);
+	img = fake_bzimage(8192, 0x020f, 0);
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "64-bit"));
+	free(img);
+}
+
+TEST(bzimage_does_not_fit)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(4 * MiB); /* 1 MiB + 4 MiB init_size won't go */
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "more MEM_MB"));
+	free(img);
+}
+
+TEST(not_a_kernel)
+{
+	u8 text[4096];
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	memset(text, 'x', sizeof(text));
+	err = boot_load_kernel(&mem, text, sizeof(text), &info);
+	CHECK(err && strstr(err, "neither a Linux bzImage nor an ELF"));
+	err = boot_load_kernel(&mem, text, 10, &info);
+	CHECK(err != NULL);
+}
+
+TEST(truncated_bzimage)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	err = boot_load_kernel(&mem, img, 1024, &info);
+	CHECK(err && strstr(err, "truncated"));
+	free(img);
+}
+
+static size_t fake_elf(u8 *buf, u16 machine, u64 paddr, u64 entry)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(buf + sizeof(*eh));
+
+	memset(buf, 0, 4096);
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = machine;
+	eh->e_entry = entry;
+	eh->e_phoff = sizeof(*eh);
+	eh->e_phentsize = sizeof(*ph);
+	eh->e_phnum = 1;
+	ph->p_type = PT_LOAD;
+	ph->p_offset = 1024;
+	ph->p_paddr = paddr;
+	ph->p_filesz = 1024;
+	ph->p_memsz = 8192; /* the rest is bss: zeroed */
+	buf[1024] = 0x90;
+	return 2048;
+}
+
+TEST(elf_loads)
+{
+	u8 buf[4096];
+	size_t n = fake_elf(buf, EM_X86_64, 16 * MiB, 16 * MiB + 0x40);
+	struct boot_info info;
+
+	mem_setup(64 * MiB);
+	memset(mem.base + 16 * MiB, 0xaa, 8192);
+	CHECK(boot_load_kernel(&mem, buf, n, &info) == NULL);
+	CHECK(!info.bzimage);
+	CHECK_EQ(info.entry, 16 * MiB + 0x40);
+	CHECK_EQ(mem.base[16 * MiB], 0x90);
+	CHECK_EQ(mem.base[16 * MiB + 8191], 0); /* bss cleared */
+	CHECK_EQ(info.kernel_end, 16 * MiB + 8192);
+}
+
+TEST(elf_rejects)
+{
+	u8 buf[4096];
+	size_t n;
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	n = fake_elf(buf, EM_AARCH64, 16 * MiB, 16 * MiB);
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "not an x86-64"));
+
+	n = fake_elf(buf, EM_X86_64, 16 * MiB, 0x1234);
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "entry point"));
+
+	n = fake_elf(buf, EM_X86_64, 128 * MiB, 128 * MiB);
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "more MEM_MB"));
+
+	/* A segment claiming bytes past the end of the file. */
+	n = fake_elf(buf, EM_X86_64, 16 * MiB, 16 * MiB);
+	((Elf64_Phdr *)(buf + sizeof(Elf64_Ehdr)))->p_offset = 1ULL << 40;
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "outside the file"));
+
+	/* A program header table that runs off the end. */
+	n = fake_elf(buf, EM_X86_64, 16 * MiB, 16 * MiB);
+	((Elf64_Ehdr *)buf)->e_phnum = 1000;
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "program header"));
+}
+
+TEST(initrd_placed_high)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	u8 rd[10000];
+	struct boot_info info;
+
+	mem_setup(64 * MiB);
+	memset(rd, 0x5a, sizeof(rd));
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	CHECK(boot_load_initrd(&mem, rd, sizeof(rd), &info) == NULL);
+	CHECK_EQ(info.initrd_size, sizeof(rd));
+	CHECK_EQ(info.initrd_addr & 0xfff, 0);
+	CHECK(info.initrd_addr + sizeof(rd) <= 64 * MiB);
+	CHECK(info.initrd_addr >= 64 * MiB - sizeof(rd) - 4096);
+	CHECK(info.initrd_addr >= info.kernel_end);
+	CHECK_EQ(mem.base[info.initrd_addr], 0x5a);
+	free(img);
+}
+
+TEST(initrd_respects_addr_max)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	u8 rd[100];
+	struct boot_info info;
+
+	mem_setup(64 * MiB);
+	hdr->initrd_addr_max = 32 * MiB - 1;
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	CHECK(boot_load_initrd(&mem, rd, sizeof(rd), &info) == NULL);
+	CHECK(info.initrd_addr + sizeof(rd) <= 32 * MiB);
+	free(img);
+}
+
+TEST(initrd_too_big)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	static u8 rd[20 * MiB];
+	const char *err;
+
+	mem_setup(16 * MiB);
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	err = boot_load_initrd(&mem, rd, sizeof(rd), &info);
+	CHECK(err && strstr(err, "larger than the guest's memory"));
+	/* Fits in RAM, but not beside the kernel. */
+	err = boot_load_initrd(&mem, rd, 12 * MiB, &info);
+	CHECK(err && strstr(err, "beside the kernel"));
+	free(img);
+}
+
+TEST(zero_page)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	struct boot_params *bp;
+	u8 rd[100];
+
+	mem_setup(128 * MiB);
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	CHECK(boot_load_initrd(&mem, rd, sizeof(rd), &info) == NULL);
+	CHECK(boot_setup_params(&mem, &info, "console=ttyS0 quiet", 0xe0000) ==
+	      NULL);
+	bp = (struct boot_params *)(mem.base + BOOT_ZERO_PAGE);
+	CHECK_EQ(bp->hdr.header, 0x53726448);
+	CHECK_EQ(bp->hdr.version, 0x020f);
+	CHECK_EQ(bp->hdr.type_of_loader, 0xff);
+	CHECK(bp->hdr.loadflags & CAN_USE_HEAP);
+	CHECK_EQ(bp->hdr.cmd_line_ptr, BOOT_CMDLINE);
+	CHECK_STR((char *)mem.base + BOOT_CMDLINE, "console=ttyS0 quiet");
+	CHECK_EQ(bp->hdr.ramdisk_image, info.initrd_addr);
+	CHECK_EQ(bp->hdr.ramdisk_size, 100);
+	CHECK_EQ(bp->acpi_rsdp_addr, 0xe0000);
+	CHECK_EQ(bp->e820_entries, 3);
+	CHECK_EQ(bp->e820_table[2].size, 127 * MiB);
+	free(img);
+}
+
+TEST(cmdline_longer_than_kernel_takes)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	char line[3000];
+
+	mem_setup(64 * MiB);
+	memset(line, 'a', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	CHECK(boot_setup_params(&mem, &info, line, 0) != NULL);
+	line[2047] = '\0'; /* cmdline_size 2047: 2047 chars + NUL fit */
+	CHECK(boot_setup_params(&mem, &info, line, 0) == NULL);
+	free(img);
+}
+
+TEST(cpu_state)
+{
+	struct boot_info info = { .entry = 0x100200 };
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	u64 *pd;
+
+	mem_setup(64 * MiB);
+	memset(&sregs, 0, sizeof(sregs));
+	boot_setup_cpu(&mem, &info, &sregs, &regs);
+	CHECK_EQ(regs.rip, 0x100200);
+	CHECK_EQ(regs.rsi, BOOT_ZERO_PAGE);
+	CHECK_EQ(regs.rflags & (1 << 9), 0); /* interrupts off */
+	CHECK_EQ(sregs.cs.selector, BOOT_CS);
+	CHECK_EQ(sregs.cs.l, 1);
+	CHECK_EQ(sregs.ds.selector, BOOT_DS);
+	CHECK(sregs.efer & (1 << 10)); /* LMA */
+	CHECK(sregs.cr0 & (1ULL << 31)); /* paging */
+	CHECK_EQ(sregs.cr3, BOOT_PML4);
+	/* The identity map: 2 MiB page n maps n * 2 MiB, up to 4 GiB. */
+	pd = (u64 *)(mem.base + BOOT_PD);
+	CHECK_EQ(pd[0] & ~0xfffULL, 0);
+	CHECK_EQ(pd[2047] & ~0xfffULL, 4 * GiB - 2 * MiB);
+	CHECK(pd[5] & 0x80);
+}
+
+TEST(cpuid_per_cpu)
+{
+	struct {
+		struct kvm_cpuid2 c;
+		struct kvm_cpuid_entry2 e[3];
+	} cpuid = { .c.nent = 3,
+		    .e = { { .function = 1, .ecx = 1 << 5, .ebx = 0x0800 },
+			   { .function = 0xb, .edx = 0 },
+			   { .function = 0x80000001, .ecx = 1 << 2 } } };
+
+	boot_cpuid(&cpuid.c, 3, 4);
+	CHECK_EQ(cpuid.e[0].ebx >> 24, 3);
+	CHECK_EQ((cpuid.e[0].ebx >> 16) & 0xff, 4);
+	CHECK_EQ(cpuid.e[0].ebx & 0xffff, 0x0800);
+	CHECK(cpuid.e[0].ecx & (1U << 31)); /* hypervisor */
+	CHECK_EQ(cpuid.e[0].ecx & (1 << 5), 0); /* no VMX */
+	CHECK_EQ(cpuid.e[1].edx, 3);
+	CHECK_EQ(cpuid.e[2].ecx & (1 << 2), 0); /* no SVM */
+}
+
+int main(void)
+{
+	static const struct test tests[] = {
+		T(e820_small),
+		T(e820_above_hole),
+		T(e820_exactly_hole),
+		T(guest_ptr_bounds),
+		T(guest_ptr_high),
+		T(bzimage_loads),
+		T(bzimage_too_old),
+		T(bzimage_does_not_fit),
+		T(not_a_kernel),
+		T(truncated_bzimage),
+		T(elf_loads),
+		T(elf_rejects),
+		T(initrd_placed_high),
+		T(initrd_respects_addr_max),
+		T(initrd_too_big),
+		T(zero_page),
+		T(cmdline_longer_than_kernel_takes),
+		T(cpu_state),
+		T(cpuid_per_cpu),
+	};
+	int ret = harness_main("boot", tests, ARRAY_SIZE(tests));
+
+	free(mem.base);
+	return ret;
+}
