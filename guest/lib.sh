@@ -175,6 +175,39 @@ stage_busybox() {
 	ln -sfn ../bin "$stage/usr/sbin"
 }
 
+# u32_at FILE OFFSET / u8_at FILE OFFSET: little-endian fields of a file.
+u32_at() { od -An -tu4 -j "$2" -N4 "$1" | tr -d ' '; }
+u8_at() { od -An -tu1 -j "$2" -N1 "$1" | tr -d ' '; }
+
+# extract_vmlinux BZIMAGE ELF: the uncompressed ELF vmlinux inside a
+# bzImage.  A bzImage is a real-mode setup (setup_sects 512-byte sectors
+# after the boot sector) followed by the protected-mode code, which
+# carries the compressed vmlinux at payload_offset for payload_length
+# bytes (boot protocol 2.08+ header fields at 0x248 and 0x24c).  Debian
+# compresses the cloud kernel with LZ4 (legacy frame format) and the
+# generic one with XZ.  The kernel build appends the uncompressed size as
+# a 4-byte trailer that neither tool expects, so we drop it and check the
+# result against it.
+extract_vmlinux() {
+	local bz=$1 elf=$2 setup_sects offset length size magic
+	setup_sects=$(u8_at "$bz" $((0x1f1)))
+	offset=$(($(u32_at "$bz" $((0x248))) + (setup_sects + 1) * 512))
+	length=$(u32_at "$bz" $((0x24c)))
+	magic=$(od -An -tx1 -j "$offset" -N4 "$bz" | tr -d ' ')
+	case $magic in
+	02214c18) set -- lz4 -d -q -c ;;
+	fd377a58) set -- xz -d -c --single-stream ;;
+	*) die "$bz: unknown compression (magic $magic)" ;;
+	esac
+	dd if="$bz" iflag=skip_bytes,count_bytes skip="$offset" count=$((length - 4)) status=none |
+		"$@" >"$elf.tmp" || die "cannot decompress the vmlinux in $bz"
+	size=$(u32_at "$bz" $((offset + length - 4)))
+	[[ $(stat -c %s "$elf.tmp") -eq $size ]] || die "vmlinux from $bz has the wrong size"
+	file -b "$elf.tmp" | grep -q '^ELF 64-bit LSB executable, x86-64' ||
+		die "what $bz carries is not an x86-64 ELF executable"
+	mv "$elf.tmp" "$elf"
+}
+
 # make_cpio STAGE OUT: pack STAGE as a gzip'd newc cpio owned by root, the
 # format the kernel unpacks as its initramfs; replace OUT atomically.
 make_cpio() {

@@ -22,7 +22,8 @@
 const char launch_usage[] =
 	"Usage: lguest [OPTIONS] MEM_MB KERNEL [KERNEL ARGS...]\n"
 	"\n"
-	"Boot a Linux KERNEL (bzImage or ELF vmlinux) in a KVM virtual machine\n"
+	"Boot a Linux KERNEL (bzImage or ELF vmlinux) in a KVM virtual "
+	"machine\n"
 	"with MEM_MB megabytes of RAM.  KERNEL ARGS become the guest's kernel\n"
 	"command line (default: \"console=ttyS0\").  Options may also follow\n"
 	"the arguments; \"--\" ends them.\n"
@@ -42,7 +43,8 @@ const char launch_usage[] =
 	"Devices (from later milestones; not yet supported in this build):\n"
 	"  --block=FILE  --rng  --tunnet=...\n"
 	"\n"
-	"The console is the guest's first serial port (ttyS0) on this terminal.\n"
+	"The console is the guest's first serial port (ttyS0) on this "
+	"terminal.\n"
 	"Three ^C within one second end the Launcher.\n"
 	"\n"
 	"Exit status: 0 guest powered off; 1 Launcher error; 2 guest panic;\n"
@@ -62,19 +64,19 @@ enum {
 };
 
 static const struct option options[] = {
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
-	{ "boot-timer", no_argument, NULL, OPT_BOOT_TIMER },
-	{ "username", required_argument, NULL, OPT_USERNAME },
-	{ "chroot", required_argument, NULL, OPT_CHROOT },
-	{ "block", required_argument, NULL, OPT_BLOCK },
-	{ "rng", no_argument, NULL, OPT_RNG },
-	{ "tunnet", required_argument, NULL, OPT_TUNNET },
-	{ NULL, 0, NULL, 0 },
+	{"verbose", no_argument, NULL, 'v'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{"initrd", required_argument, NULL, OPT_INITRD},
+	{"cpus", required_argument, NULL, OPT_CPUS},
+	{"no-reboot", no_argument, NULL, OPT_NO_REBOOT},
+	{"boot-timer", no_argument, NULL, OPT_BOOT_TIMER},
+	{"username", required_argument, NULL, OPT_USERNAME},
+	{"chroot", required_argument, NULL, OPT_CHROOT},
+	{"block", required_argument, NULL, OPT_BLOCK},
+	{"rng", no_argument, NULL, OPT_RNG},
+	{"tunnet", required_argument, NULL, OPT_TUNNET},
+	{NULL, 0, NULL, 0},
 };
 
 static enum launch_action fail(char *err, size_t errlen, const char *fmt, ...)

@@ -16,16 +16,16 @@
 #define LAUNCH_CMDLINE_MAX 4096
 
 struct launch {
-	u64 mem_mb;		 /* guest RAM */
-	const char *kernel;	 /* bzImage or ELF vmlinux path */
-	const char *initrd;	 /* or NULL */
+	u64 mem_mb;			  /* guest RAM */
+	const char *kernel;		  /* bzImage or ELF vmlinux path */
+	const char *initrd;		  /* or NULL */
 	char cmdline[LAUNCH_CMDLINE_MAX]; /* kernel args, space-joined */
-	unsigned int cpus;	 /* vCPUs, 1..LAUNCH_MAX_CPUS */
-	bool verbose;		 /* log boot steps and exits */
-	bool boot_timer;	 /* log guest writes to the boot-timer port */
-	bool no_reboot;		 /* guest reboot ends the Launcher */
-	const char *username;	 /* drop to this user after set-up */
-	const char *chroot;	 /* and into this directory */
+	unsigned int cpus;		  /* vCPUs, 1..LAUNCH_MAX_CPUS */
+	bool verbose;			  /* log boot steps and exits */
+	bool boot_timer;      /* log guest writes to the boot-timer port */
+	bool no_reboot;	      /* guest reboot ends the Launcher */
+	const char *username; /* drop to this user after set-up */
+	const char *chroot;   /* and into this directory */
 };
 
 /* What launch_parse() wants main() to do next. */

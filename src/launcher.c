@@ -127,6 +127,7 @@ static void load_guest(struct launcher *l, struct boot_info *info)
 		.ncpus = cfg->cpus,
 		.serial = true,
 		.pvpanic = true,
+		.rtc = true,
 	};
 	const char *err;
 	long used;
@@ -149,6 +150,7 @@ static void load_guest(struct launcher *l, struct boot_info *info)
 			(unsigned long long)info->initrd_addr);
 	}
 
+	boot_setup_reset_stub(&l->mem);
 	used = acpi_build(guest_ptr(&l->mem, ACPI_TABLES_GPA, ACPI_TABLES_SIZE),
 			  ACPI_TABLES_SIZE, ACPI_TABLES_GPA, &acpi);
 	if (used < 0)
@@ -171,9 +173,9 @@ static void wait_for_end(struct launcher *l, int sig_fd, bool *stdin_open)
 {
 	while (true) {
 		struct pollfd p[3] = {
-			{ .fd = l->end_fd, .events = POLLIN },
-			{ .fd = sig_fd, .events = POLLIN },
-			{ .fd = -1, .events = POLLIN },
+			{.fd = l->end_fd, .events = POLLIN},
+			{.fd = sig_fd, .events = POLLIN},
+			{.fd = -1, .events = POLLIN},
 		};
 		size_t room = uart_rx_room(&l->uart);
 		int timeout = -1;

@@ -53,7 +53,7 @@ int launcher_run(const struct launch *cfg);
 /* Record that the guest ended (how), with a printf-style reason, and wake
  * the main thread.  Later calls for the same boot are ignored.  Any
  * thread. */
-void launcher_end(struct launcher *l, enum guest_end how, const char *fmt,
-		  ...) __attribute__((format(printf, 3, 4)));
+void launcher_end(struct launcher *l, enum guest_end how, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

@@ -16,8 +16,7 @@
 extern bool log_verbose;
 
 /* Exit with status 1 after printing "lguest: <fmt>\n" on stderr. */
-noreturn void die(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* As die(), appending ": strerror(errno)". */
 noreturn void die_errno(const char *fmt, ...)

@@ -55,7 +55,6 @@
 /* 5.2.9 Fixed ACPI Description Table Fixed Feature Flags. */
 #define FADT_F_PWR_BUTTON      (1 << 4)
 #define FADT_F_SLP_BUTTON      (1 << 5)
-#define FADT_F_RESET_REG_SUP   (1 << 10)
 #define FADT_F_HW_REDUCED_ACPI (1 << 20)
 
 /* 5.2.3.2 Generic Address Structure: 12 bytes. */
@@ -173,17 +172,17 @@ static void build_fadt(u8 *t, u64 dsdt, const struct acpi_config *cfg)
 	 * PWR_BUTTON and SLP_BUTTON and no button device in the namespace.
 	 * The other flags describe fixed hardware (C-states, the RTC wake
 	 * alarm, cache flushing for S1-S4) that we do not have either. */
-	put32(t + FADT_FLAGS, FADT_F_HW_REDUCED_ACPI | FADT_F_RESET_REG_SUP |
-				      FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON);
+	put32(t + FADT_FLAGS,
+	      FADT_F_HW_REDUCED_ACPI | FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON);
 
 	/* IA-PC boot flags, which Linux still reads with a reduced FADT:
 	 * - VGA Not Present: there is none, and this keeps Linux away from the
 	 *   legacy VGA ports and memory.
 	 * - 8042 stays clear.  Our i8042 is only the reset line on port 0x64,
 	 *   not a keyboard controller, and with the bit clear Linux's i8042
-	 *   driver does not probe for one.  Reboot still works: Linux tries the
-	 *   RESET_REG below first, and its keyboard-controller fallback writes
-	 *   0xfe to port 0x64 without looking at this bit.
+	 *   driver does not probe for one.  Reboot still works: Linux's
+	 *   keyboard-controller reset writes 0xfe to port 0x64 without
+	 *   looking at this bit.
 	 * - CMOS RTC Not Present stays clear: we do emulate the RTC, and Linux
 	 *   reads the wall clock from it at boot.
 	 * - MSI Not Supported and PCIe ASPM Controls stay clear: there is no
@@ -195,7 +194,12 @@ static void build_fadt(u8 *t, u64 dsdt, const struct acpi_config *cfg)
 	put16(t + FADT_IAPC_BOOT_ARCH, iapc);
 
 	/* 4.8.3.6 Reset Register: one 8-bit write of RESET_VALUE, as on the
-	 * PIIX chipsets' port 0xcf9. */
+	 * PIIX chipsets' port 0xcf9.  We fill it in but leave RESET_REG_SUP
+	 * clear: Debian 12's kernel, offered it, never wrote the register and
+	 * hung in acpi_reboot() (measured; its ten-second stall afterwards
+	 * alone would cost every reboot ten seconds).  Without the flag Linux
+	 * goes straight to the i8042 reset, which works at once.  Port 0xcf9
+	 * still resets the guest for "reboot=p". */
 	put_port8(t + FADT_RESET_REG, PORT_RESET);
 	t[FADT_RESET_VALUE] = RESET_VALUE;
 
@@ -354,6 +358,25 @@ static void dsdt_pvpanic(struct aml *a)
 	aml_end(a, d);
 }
 
+/* The CMOS RTC.  Without this, Linux registers the RTC as a legacy platform
+ * device on ISA IRQ 8, which a hardware-reduced platform has no mapping
+ * for, and rtc_cmos fails its probe (-EINVAL).  Described here with ports
+ * only: we raise no RTC interrupts, and Linux's PNP probe then runs the
+ * clock without alarms rather than not at all. */
+static void dsdt_rtc(struct aml *a)
+{
+	size_t d, r;
+
+	d = aml_device_begin(a, "RTC_");
+	aml_name_decl(a, "_HID");
+	aml_integer(a, aml_eisaid("PNP0B00"));
+	aml_name_decl(a, "_CRS");
+	r = aml_resources_begin(a);
+	aml_io(a, PORT_RTC_INDEX, 1, 2);
+	aml_resources_end(a, r);
+	aml_end(a, d);
+}
+
 /* The DSDT into (t), at most (size) bytes: its length, or -ENOSPC. */
 static long build_dsdt(u8 *t, size_t size, const struct acpi_config *cfg)
 {
@@ -382,6 +405,8 @@ static long build_dsdt(u8 *t, size_t size, const struct acpi_config *cfg)
 		dsdt_com1(&a);
 	if (cfg->pvpanic)
 		dsdt_pvpanic(&a);
+	if (cfg->rtc)
+		dsdt_rtc(&a);
 	aml_end(&a, sb);
 
 	if (a.nospace)

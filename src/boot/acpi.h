@@ -24,6 +24,7 @@ struct acpi_config {
 	unsigned int nvirtio; /* 0..256 (names VR00..VRFF) */
 	bool serial;	      /* describe COM1 (PNP0501, 0x3f8, IRQ 4) */
 	bool pvpanic;	      /* describe pvpanic (QEMU0001 at PORT_PVPANIC) */
+	bool rtc; /* describe the CMOS RTC (PNP0B00 at 0x70, no IRQ) */
 };
 
 /* Lay out RSDP, XSDT, FADT, MADT, DSDT in (buf), which the guest will see at

@@ -29,6 +29,7 @@
 #define BOOT_CMDLINE_MAX 0x10000ULL
 #define BOOT_EBDA	 0x9fc00ULL  /* start of the legacy hole: not RAM */
 #define BOOT_HIGH_MEM	 0x100000ULL /* 1 MiB: the kernel goes here */
+#define BOOT_RESET_STUB	 0xffff0ULL  /* F000:FFF0, where a BIOS would be */
 
 /* GDT selectors, as the 64-bit boot protocol asks: __BOOT_CS, __BOOT_DS. */
 #define BOOT_CS 0x10
@@ -74,6 +75,10 @@ unsigned int boot_e820(const struct guest_mem *mem,
  * the boot CPU's special and general registers for the 64-bit entry. */
 void boot_setup_cpu(struct guest_mem *mem, const struct boot_info *info,
 		    struct kvm_sregs *sregs, struct kvm_regs *regs);
+
+/* Write the few bytes of "BIOS" a rebooting kernel jumps back to, at
+ * BOOT_RESET_STUB: they ask the i8042 for a reset. */
+void boot_setup_reset_stub(struct guest_mem *mem);
 
 /* Adjust the CPUID leaves KVM supports into what vCPU (apic_id) of (ncpus)
  * should see. */

@@ -103,3 +103,22 @@ void boot_setup_cpu(struct guest_mem *mem, const struct boot_info *info,
 	regs->rip = info->entry;
 	regs->rsi = BOOT_ZERO_PAGE;
 }
+
+/*
+ * We have no BIOS, but a rebooting Linux may still go looking for one.  On
+ * our machine (no DMI, a hardware-reduced FADT) Debian's 6.1 kernel ends
+ * its reboot in machine_real_restart(): it drops to real mode and jumps to
+ * F000:FFF0, the reset vector's real-mode alias (measured: CMOS register
+ * 0x0f cleared, then silence).  A PC's BIOS would reset the board from
+ * there; ours does the same with the one reset line we have:
+ *
+ *	mov al, 0xfe ; out 0x64, al ; hlt ; jmp $-1 (back to the hlt)
+ */
+void boot_setup_reset_stub(struct guest_mem *mem)
+{
+	static const u8 stub[] = {0xb0, 0xfe, 0xe6, 0x64, 0xf4, 0xeb, 0xfd};
+	u8 *p = guest_ptr(mem, BOOT_RESET_STUB, sizeof(stub));
+
+	if (p)
+		memcpy(p, stub, sizeof(stub));
+}

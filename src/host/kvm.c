@@ -42,8 +42,8 @@ const char *kvm_unusable_reason(void)
 	fclose(f);
 	if (!vmx_or_svm)
 		return "this host's CPU has no hardware virtualization (no vmx "
-		       "or svm in /proc/cpuinfo) to run a Linux guest; "
-		       TESTHOST_HINT;
+		       "or svm in /proc/cpuinfo) to run a Linux "
+		       "guest; " TESTHOST_HINT;
 	return NULL;
 }
 
@@ -63,8 +63,8 @@ void kvm_open(struct kvm *kvm)
 	if (kvm->sys_fd < 0) {
 		if (errno == ENOENT)
 			die("there is no /dev/kvm on this host; load the kvm "
-			    "module, or on a machine without VT-x/AMD-V "
-			    TESTHOST_HINT ".");
+			    "module, or on a machine without "
+			    "VT-x/AMD-V " TESTHOST_HINT ".");
 		if (errno == EACCES || errno == EPERM)
 			die("no permission to open /dev/kvm; add yourself to "
 			    "its group (usually \"kvm\") or run as root.");
@@ -108,7 +108,7 @@ static void set_slot(struct kvm *kvm, u32 slot, u64 gpa, u64 size, void *host)
 
 void kvm_vm_create(struct kvm *kvm, const struct guest_mem *mem)
 {
-	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};
 
 	kvm->vm_fd = ioctl(kvm->sys_fd, KVM_CREATE_VM, 0);
 	if (kvm->vm_fd < 0)
@@ -147,7 +147,7 @@ void kvm_vm_destroy(struct kvm *kvm)
 
 void kvm_irq_line(struct kvm *kvm, u32 gsi, int level)
 {
-	struct kvm_irq_level irq = { .irq = gsi, .level = level };
+	struct kvm_irq_level irq = {.irq = gsi, .level = level};
 
 	/* Can only fail if the VM is gone or gsi is not wired: a bug. */
 	if (ioctl(kvm->vm_fd, KVM_IRQ_LINE, &irq) < 0)

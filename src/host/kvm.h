@@ -15,8 +15,8 @@
 #include "guest_mem.h"
 
 struct kvm {
-	int sys_fd;	   /* /dev/kvm: kept open across guest reboots */
-	int vm_fd;	   /* this boot's VM */
+	int sys_fd;	    /* /dev/kvm: kept open across guest reboots */
+	int vm_fd;	    /* this boot's VM */
 	int vcpu_mmap_size; /* size of each vCPU's struct kvm_run mapping */
 };
 

@@ -18,16 +18,16 @@
 
 #define SIG_KICK SIGUSR1
 
-#define MSR_IA32_MISC_ENABLE  0x1a0
+#define MSR_IA32_MISC_ENABLE	0x1a0
 #define MISC_ENABLE_FAST_STRING 1
-#define MSR_MTRR_DEF_TYPE     0x2ff
-#define MTRR_ENABLE	      (1 << 11)
-#define MTRR_TYPE_WB	      6
+#define MSR_MTRR_DEF_TYPE	0x2ff
+#define MTRR_ENABLE		(1 << 11)
+#define MTRR_TYPE_WB		6
 
-#define APIC_LVT0     0x350
-#define APIC_LVT1     0x360
+#define APIC_LVT0	 0x350
+#define APIC_LVT1	 0x360
 #define APIC_MODE_EXTINT (7 << 8)
-#define APIC_MODE_NMI    (4 << 8)
+#define APIC_MODE_NMI	 (4 << 8)
 
 static void kick_handler(int sig)
 {
@@ -36,7 +36,7 @@ static void kick_handler(int sig)
 
 void vcpu_init_signals(void)
 {
-	struct sigaction sa = { .sa_handler = kick_handler };
+	struct sigaction sa = {.sa_handler = kick_handler};
 
 	/* No SA_RESTART: the point is that KVM_RUN returns EINTR. */
 	sigemptyset(&sa.sa_mask);
@@ -53,10 +53,10 @@ static void set_msrs(struct vcpu *v)
 		/* What firmware leaves behind: fast string operations on,
 		 * and MTRRs on with write-back as the default memory type
 		 * (without it a kernel may treat all RAM as uncached). */
-		.e = { { .index = MSR_IA32_MISC_ENABLE,
-			 .data = MISC_ENABLE_FAST_STRING },
-		       { .index = MSR_MTRR_DEF_TYPE,
-			 .data = MTRR_ENABLE | MTRR_TYPE_WB } },
+		.e = {{.index = MSR_IA32_MISC_ENABLE,
+		       .data = MISC_ENABLE_FAST_STRING},
+		      {.index = MSR_MTRR_DEF_TYPE,
+		       .data = MTRR_ENABLE | MTRR_TYPE_WB}},
 	};
 
 	if (ioctl(v->fd, KVM_SET_MSRS, &msrs) != 2)
@@ -236,8 +236,20 @@ void vcpu_kick(struct vcpu *v)
 
 void vcpu_destroy(struct vcpu *v)
 {
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+
 	if (v->started)
 		pthread_join(v->thread, NULL);
+	/* Where was it?  The first question about a guest that hung. */
+	if (log_verbose && ioctl(v->fd, KVM_GET_REGS, &regs) == 0 &&
+	    ioctl(v->fd, KVM_GET_SREGS, &sregs) == 0)
+		verbose("vCPU %u stopped at cs:rip %#x:%#llx (cs base %#llx, "
+			"cr0 %#llx, efer %#llx)",
+			v->id, sregs.cs.selector, (unsigned long long)regs.rip,
+			(unsigned long long)sregs.cs.base,
+			(unsigned long long)sregs.cr0,
+			(unsigned long long)sregs.efer);
 	munmap(v->run, v->l->kvm.vcpu_mmap_size);
 	close(v->fd);
 	v->started = false;

@@ -16,9 +16,9 @@ struct launcher;
 
 struct vcpu {
 	struct launcher *l;
-	unsigned int id;      /* also its APIC ID */
+	unsigned int id; /* also its APIC ID */
 	int fd;
-	struct kvm_run *run;  /* shared with KVM: exit details */
+	struct kvm_run *run; /* shared with KVM: exit details */
 	pthread_t thread;
 	bool started;
 };

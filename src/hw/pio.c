@@ -11,7 +11,7 @@
 #include "launcher.h"
 #include "log.h"
 
-#define PORT_POST	0x80 /* POST codes, and Linux's I/O delay */
+#define PORT_POST	0x80  /* POST codes, and Linux's I/O delay */
 #define PORT_PCI_CONFIG 0xcf8 /* 0xcf8-0xcff: PCI configuration */
 
 /* Tell --verbose about each unclaimed port once, not on every probe. */
@@ -79,7 +79,8 @@ void hw_pio(struct launcher *l, u16 port, u8 *data, u32 size, bool write)
 	if (end == GUEST_POWEROFF)
 		launcher_end(l, end, "guest powered off");
 	else if (end == GUEST_REBOOT)
-		launcher_end(l, end, "guest asked for a reset (port %#x)", port);
+		launcher_end(l, end, "guest asked for a reset (port %#x)",
+			     port);
 	else if (end == GUEST_PANIC)
 		launcher_end(l, end, "guest kernel panicked");
 	return;

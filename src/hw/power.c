@@ -7,10 +7,10 @@
 
 /* ACPI 6.4, 4.8.3.7 "Sleep Control Register": SLP_EN is bit 5, SLP_TYPx
  * bits 4:2.  Linux writes (\_S5 value << 2) | SLP_EN to power off. */
-#define SLP_EN	       (1 << 5)
-#define SLP_TYP(v)     (((v) >> 2) & 7)
-#define RESET_CPU      (1 << 2) /* 0xcf9: "reset CPU" bit */
-#define I8042_RESET    0xfe	/* command: pulse output line 0 (reset) */
+#define SLP_EN	    (1 << 5)
+#define SLP_TYP(v)  (((v) >> 2) & 7)
+#define RESET_CPU   (1 << 2) /* 0xcf9: "reset CPU" bit */
+#define I8042_RESET 0xfe     /* command: pulse output line 0 (reset) */
 
 enum guest_end power_io(u16 port, u8 *val, bool write)
 {

@@ -17,8 +17,8 @@
 
 struct rtc {
 	pthread_mutex_t lock;
-	u8 index;		   /* selected register (port 0x70) */
-	u8 cmos[RTC_NVRAM_SIZE];   /* control registers and NVRAM */
+	u8 index;		 /* selected register (port 0x70) */
+	u8 cmos[RTC_NVRAM_SIZE]; /* control registers and NVRAM */
 };
 
 /* Power-on state; (rtc) keeps it across guest reboots.  Main thread. */

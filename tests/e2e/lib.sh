@@ -50,7 +50,8 @@ boot() {
 
 # boot_interactive NAME WAIT-REGEX INPUT [lguest args...]: like boot, but
 # once a line matching WAIT-REGEX appears, write INPUT (printf %b escapes)
-# to the guest's console.
+# to the guest's console.  tr must not buffer (stdbuf -o0), or the line we
+# wait for reaches the log only when lguest exits.
 boot_interactive() {
 	local name=$1 wait=$2 input=$3
 	shift 3
@@ -58,8 +59,12 @@ boot_interactive() {
 	fifo=$(mktemp -u "${TMPDIR:-/tmp}/lguest-e2e.XXXXXX")
 	mkfifo "$fifo"
 	: >"$log"
-	timeout --kill-after=5 "${E2E_TIMEOUT:-180}" build/lguest "$@" \
-		<"$fifo" 2>&1 | tr -d '\r' >"$log" &
+	# lguest's status goes through a file: $! is tr's.
+	{
+		timeout --kill-after=5 "${E2E_TIMEOUT:-180}" build/lguest "$@" \
+			<"$fifo" 2>&1
+		echo $? >"$log.status"
+	} | stdbuf -o0 tr -d '\r' >"$log" &
 	local pid=$!
 	exec 9>"$fifo"
 	local i
@@ -68,9 +73,10 @@ boot_interactive() {
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.1
 	done
-	printf '%b' "$input" >&9
+	# In a subshell: if lguest is gone, SIGPIPE ends only that.
+	(printf '%b' "$input" >&9) 2>/dev/null
 	wait "$pid"
-	BOOT_STATUS=$?
+	BOOT_STATUS=$(cat "$log.status" 2>/dev/null || echo missing)
 	exec 9>&-
 	rm -f "$fifo"
 	BOOT_LOG=$log

@@ -24,7 +24,7 @@ static int harness_failed_checks;
 #define TEST(name) static void test_##name(void)
 #define T(name)                                                                \
 	{                                                                      \
-		#name, test_##name                                             \
+#name, test_##name                                             \
 	}
 
 /* A failed CHECK says where and what, and the test goes on, so one run

@@ -166,8 +166,8 @@ TEST(fadt_is_hardware_reduced_with_reset_and_sleep)
 	CHECK_EQ(f[8], 6);
 	CHECK_EQ(f[131] & 0xf, 4);
 	flags = get32(f + 112);
-	CHECK(flags & 1u << 20); /* HW_REDUCED_ACPI */
-	CHECK(flags & 1u << 10); /* RESET_REG_SUP */
+	CHECK(flags & 1u << 20);    /* HW_REDUCED_ACPI */
+	CHECK(!(flags & 1u << 10)); /* RESET_REG_SUP: see acpi.c */
 	iapc = get16(f + 109);
 	CHECK(iapc & 1 << 2);	 /* VGA Not Present */
 	CHECK(!(iapc & 1 << 5)); /* we do have a CMOS RTC */
@@ -313,6 +313,26 @@ TEST(dsdt_serial_and_pvpanic_only_when_asked)
 	CHECK_EQ(dsdt_count(com1_io, sizeof(com1_io)), 1);
 	CHECK_EQ(dsdt_count("QEMU0001", 8), 1);
 	CHECK_EQ(dsdt_count(pv_io, sizeof(pv_io)), 1);
+}
+
+/* The RTC, with its ports and no interrupt: Linux's hardware-reduced boot
+ * has no ISA IRQ 8 to give the legacy rtc_cmos device. */
+TEST(dsdt_rtc_only_when_asked)
+{
+	/* Name (_HID, EisaId ("PNP0B00")) */
+	static const u8 rtc[] = {0x08, '_',  'H',  'I',	 'D',
+				 0x0c, 0x41, 0xd0, 0x0b, 0x00};
+	/* IO (Decode16, 0x0070, 0x0070, 0x01, 0x02) */
+	static const u8 rtc_io[] = {0x47, 0x01, 0x70, 0x00,
+				    0x70, 0x00, 0x01, 0x02};
+	struct acpi_config cfg = {.ncpus = 1, .rtc = true};
+
+	CHECK(build(1, 0, true, true) > 0);
+	CHECK_EQ(dsdt_count(rtc, sizeof(rtc)), 0);
+	tables_len = acpi_build(tables, sizeof(tables), ACPI_TABLES_GPA, &cfg);
+	CHECK(tables_len > 0);
+	CHECK_EQ(dsdt_count(rtc, sizeof(rtc)), 1);
+	CHECK_EQ(dsdt_count(rtc_io, sizeof(rtc_io)), 1);
 }
 
 static void check_pkglen(u32 len, const u8 *want, size_t n)
@@ -574,6 +594,7 @@ static const struct test tests[] = {
 	T(dsdt_virtio_resources),
 	T(dsdt_s5_package),
 	T(dsdt_serial_and_pvpanic_only_when_asked),
+	T(dsdt_rtc_only_when_asked),
 	T(aml_pkglen_boundaries),
 	T(aml_pkglen_of_nested_bodies),
 	T(aml_nested_package_lengths),

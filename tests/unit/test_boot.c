@@ -38,7 +38,7 @@ static u8 *fake_bzimage(size_t size, u16 version, u16 xloadflags)
 	hdr->cmdline_size = 2047;
 	hdr->initrd_addr_max = 0x7fffffff;
 	img[0x201] = 0x6a; /* header ends at 0x202 + 0x6a = 0x26c */
-	img[1024] = 0xe8; /* a first byte of "kernel" to find */
+	img[1024] = 0xe8;  /* a first byte of "kernel" to find */
 	return img;
 }
 
@@ -102,7 +102,7 @@ TEST(guest_ptr_bounds)
 
 TEST(guest_ptr_high)
 {
-	struct guest_mem m = { .base = (u8 *)0x10000 };
+	struct guest_mem m = {.base = (u8 *)0x10000};
 
 	guest_mem_layout(&m, 4 * GiB);
 	CHECK(guest_ptr(&m, 4 * GiB, 4096) == m.base + 3 * GiB);
@@ -350,7 +350,7 @@ TEST(cmdline_longer_than_kernel_takes)
 
 TEST(cpu_state)
 {
-	struct boot_info info = { .entry = 0x100200 };
+	struct boot_info info = {.entry = 0x100200};
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 	u64 *pd;
@@ -364,7 +364,7 @@ TEST(cpu_state)
 	CHECK_EQ(sregs.cs.selector, BOOT_CS);
 	CHECK_EQ(sregs.cs.l, 1);
 	CHECK_EQ(sregs.ds.selector, BOOT_DS);
-	CHECK(sregs.efer & (1 << 10)); /* LMA */
+	CHECK(sregs.efer & (1 << 10));	 /* LMA */
 	CHECK(sregs.cr0 & (1ULL << 31)); /* paging */
 	CHECK_EQ(sregs.cr3, BOOT_PML4);
 	/* The identity map: 2 MiB page n maps n * 2 MiB, up to 4 GiB. */
@@ -374,21 +374,38 @@ TEST(cpu_state)
 	CHECK(pd[5] & 0x80);
 }
 
+/* The "BIOS" at F000:FFF0 a rebooting kernel jumps to: it must write 0xfe
+ * to the i8042's command port, and stay put. */
+TEST(reset_stub)
+{
+	const u8 *p;
+
+	mem_setup(64 * MiB);
+	boot_setup_reset_stub(&mem);
+	p = mem.base + BOOT_RESET_STUB;
+	CHECK_EQ(BOOT_RESET_STUB, 0xf0000 + 0xfff0);
+	CHECK(p[0] == 0xb0 && p[1] == 0xfe); /* mov al, 0xfe */
+	CHECK(p[2] == 0xe6 && p[3] == 0x64); /* out 0x64, al */
+	CHECK(p[4] == 0xf4);		     /* hlt */
+	CHECK(p[5] == 0xeb &&
+	      (signed char)p[6] == -3); /* jmp back to the hlt */
+}
+
 TEST(cpuid_per_cpu)
 {
 	struct {
 		struct kvm_cpuid2 c;
 		struct kvm_cpuid_entry2 e[3];
-	} cpuid = { .c.nent = 3,
-		    .e = { { .function = 1, .ecx = 1 << 5, .ebx = 0x0800 },
-			   { .function = 0xb, .edx = 0 },
-			   { .function = 0x80000001, .ecx = 1 << 2 } } };
+	} cpuid = {.c.nent = 3,
+		   .e = {{.function = 1, .ecx = 1 << 5, .ebx = 0x0800},
+			 {.function = 0xb, .edx = 0},
+			 {.function = 0x80000001, .ecx = 1 << 2}}};
 
 	boot_cpuid(&cpuid.c, 3, 4);
 	CHECK_EQ(cpuid.e[0].ebx >> 24, 3);
 	CHECK_EQ((cpuid.e[0].ebx >> 16) & 0xff, 4);
 	CHECK_EQ(cpuid.e[0].ebx & 0xffff, 0x0800);
-	CHECK(cpuid.e[0].ecx & (1U << 31)); /* hypervisor */
+	CHECK(cpuid.e[0].ecx & (1U << 31));	/* hypervisor */
 	CHECK_EQ(cpuid.e[0].ecx & (1 << 5), 0); /* no VMX */
 	CHECK_EQ(cpuid.e[1].edx, 3);
 	CHECK_EQ(cpuid.e[2].ecx & (1 << 2), 0); /* no SVM */
@@ -415,6 +432,7 @@ int main(void)
 		T(zero_page),
 		T(cmdline_longer_than_kernel_takes),
 		T(cpu_state),
+		T(reset_stub),
 		T(cpuid_per_cpu),
 	};
 	int ret = harness_main("boot", tests, ARRAY_SIZE(tests));

@@ -9,12 +9,11 @@
 static struct launch l;
 static char err[256];
 
-#define ARGV(...) ((char *[]){ "lguest", __VA_ARGS__, NULL })
-#define ARGC(...) ((int)(sizeof((char *[]){ "lguest", __VA_ARGS__ }) / \
-			 sizeof(char *)))
+#define ARGV(...) ((char *[]){"lguest", __VA_ARGS__, NULL})
+#define ARGC(...)                                                              \
+	((int)(sizeof((char *[]){"lguest", __VA_ARGS__}) / sizeof(char *)))
 #define PARSE(...)                                                             \
-	launch_parse(&l, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), err,           \
-		     sizeof(err))
+	launch_parse(&l, ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), err, sizeof(err))
 
 TEST(minimal)
 {
@@ -47,8 +46,8 @@ TEST(options_after_arguments)
 
 TEST(options_before_arguments)
 {
-	CHECK_EQ(PARSE("--verbose", "--cpus=4", "--no-reboot",
-		       "--boot-timer", "256", "k"),
+	CHECK_EQ(PARSE("--verbose", "--cpus=4", "--no-reboot", "--boot-timer",
+		       "256", "k"),
 		 LAUNCH_RUN);
 	CHECK_EQ(l.cpus, 4);
 	CHECK(l.no_reboot && l.boot_timer && l.verbose);

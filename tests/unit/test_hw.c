@@ -76,7 +76,7 @@ TEST(uart_probe_as_16550a)
 TEST(uart_transmit)
 {
 	struct uart u;
-	char buf[8] = { 0 };
+	char buf[8] = {0};
 
 	uart_setup(&u);
 	CHECK(in(&u, UART_LSR) & UART_LSR_THRE);
