@@ -18,8 +18,9 @@
 #include <string.h>
 
 #include "launch.h"
+#include "virtio/device.h"
 
-const char launch_usage[] =
+static const char usage_head[] =
 	"Usage: lguest [OPTIONS] MEM_MB KERNEL [KERNEL ARGS...]\n"
 	"\n"
 	"Boot a Linux KERNEL (bzImage or ELF vmlinux) in a KVM virtual "
@@ -34,22 +35,36 @@ const char launch_usage[] =
 	"  --no-reboot          exit when the guest reboots (status 4)\n"
 	"  --boot-timer         log the time of each guest write to the\n"
 	"                       boot-timer port (I/O port 0x440)\n"
+	"  --console=virtio|serial\n"
+	"                       virtio: a virtio console (hvc0) beside the\n"
+	"                       serial port (default); serial: ttyS0 only\n"
 	"  --username=USER      drop to USER's uid and gid after set-up\n"
 	"  --chroot=DIR         chroot to DIR after set-up\n"
 	"  -v, --verbose        log boot steps and VM exits to stderr\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
 	"\n"
-	"Devices (from later milestones; not yet supported in this build):\n"
-	"  --block=FILE  --rng  --tunnet=...\n"
+	"Devices (virtio-mmio, each queue served by its own thread):\n";
+
+static const char usage_tail[] =
+	"  --tunnet=...         (networking: not yet supported in this build)\n"
 	"\n"
-	"The console is the guest's first serial port (ttyS0) on this "
-	"terminal.\n"
-	"Three ^C within one second end the Launcher.\n"
+	"The console is on this terminal: the guest's hvc0 once its virtio\n"
+	"console driver is up, its first serial port (ttyS0) before that and\n"
+	"with --console=serial.  Three ^C within one second end the Launcher.\n"
 	"\n"
 	"Exit status: 0 guest powered off; 1 Launcher error; 2 guest panic;\n"
 	"3 guest crash (triple fault, KVM error); 4 guest rebooted with\n"
 	"--no-reboot; 130 ended by ^C^C^C or a signal.\n";
+
+void launch_usage(FILE *f)
+{
+	fputs(usage_head, f);
+	for (unsigned int i = 0; device_types[i]; i++)
+		if (device_types[i]->option && device_types[i]->usage)
+			fprintf(f, "%s\n", device_types[i]->usage);
+	fputs(usage_tail, f);
+}
 
 enum {
 	OPT_INITRD = 256,
@@ -58,12 +73,12 @@ enum {
 	OPT_BOOT_TIMER,
 	OPT_USERNAME,
 	OPT_CHROOT,
-	OPT_BLOCK,
-	OPT_RNG,
+	OPT_CONSOLE,
 	OPT_TUNNET,
+	OPT_DEVICE, /* + index into device_types[] */
 };
 
-static const struct option options[] = {
+static const struct option base_options[] = {
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -73,11 +88,56 @@ static const struct option options[] = {
 	{"boot-timer", no_argument, NULL, OPT_BOOT_TIMER},
 	{"username", required_argument, NULL, OPT_USERNAME},
 	{"chroot", required_argument, NULL, OPT_CHROOT},
-	{"block", required_argument, NULL, OPT_BLOCK},
-	{"rng", no_argument, NULL, OPT_RNG},
+	{"console", required_argument, NULL, OPT_CONSOLE},
 	{"tunnet", required_argument, NULL, OPT_TUNNET},
-	{NULL, 0, NULL, 0},
 };
+
+/* The fixed options, then one per device type that has an option: a new
+ * device adds its option by existing, not by an edit here. */
+static void build_options(struct option *opts, size_t max)
+{
+	size_t n = ARRAY_SIZE(base_options);
+
+	memcpy(opts, base_options, sizeof(base_options));
+	for (unsigned int i = 0; device_types[i] && n + 1 < max; i++) {
+		const struct device_type *t = device_types[i];
+
+		if (!t->option)
+			continue;
+		opts[n++] = (struct option){
+			t->option,
+			t->option_has_value ? required_argument : no_argument,
+			NULL, OPT_DEVICE + (int)i};
+	}
+	memset(&opts[n], 0, sizeof(opts[n]));
+}
+
+/* Record one device option; false (with a sentence) if it cannot be. */
+static bool add_device(struct launch *l, const struct device_type *t,
+		       const char *opt, char *err, size_t errlen)
+{
+	if (!t->repeatable) {
+		for (unsigned int i = 0; i < l->ndevices; i++) {
+			if (l->devices[i].type == t) {
+				snprintf(err, errlen,
+					 "--%s may be given only once.",
+					 t->option);
+				return false;
+			}
+		}
+	}
+	if (l->ndevices == LAUNCH_MAX_DEVICES) {
+		snprintf(err, errlen,
+			 "more than %d devices; lguest has "
+			 "interrupts for no more.",
+			 LAUNCH_MAX_DEVICES);
+		return false;
+	}
+	l->devices[l->ndevices].type = t;
+	l->devices[l->ndevices].opt = opt;
+	l->ndevices++;
+	return true;
+}
 
 static enum launch_action fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -130,9 +190,11 @@ static bool join_args(char *dst, size_t size, char **args, int n)
 enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 				char *err, size_t errlen)
 {
+	struct option options[ARRAY_SIZE(base_options) + 16];
 	u64 n;
 	int c;
 
+	build_options(options, ARRAY_SIZE(options));
 	memset(l, 0, sizeof(*l));
 	l->cpus = 1;
 
@@ -179,19 +241,35 @@ enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 		case OPT_CHROOT:
 			l->chroot = optarg;
 			break;
-		case OPT_BLOCK:
-		case OPT_RNG:
+		case OPT_CONSOLE:
+			if (!strcmp(optarg, "serial"))
+				l->no_virtio_console = true;
+			else if (!strcmp(optarg, "virtio"))
+				l->no_virtio_console = false;
+			else
+				return fail(err, errlen,
+					    "--console=%s: say virtio or "
+					    "serial.",
+					    optarg);
+			break;
 		case OPT_TUNNET:
 			return fail(err, errlen,
-				    "--%s is not yet supported: its virtio "
-				    "device comes in a later release.",
-				    c == OPT_BLOCK ? "block"
-				    : c == OPT_RNG ? "rng"
-						   : "tunnet");
+				    "--tunnet is not yet supported: its virtio "
+				    "device comes in a later release.");
+		default:
+			if (c >= OPT_DEVICE) {
+				if (!add_device(l, device_types[c - OPT_DEVICE],
+						optarg, err, errlen))
+					return LAUNCH_ERROR;
+				break;
+			}
+			return fail(err, errlen,
+				    "unknown option %s; see lguest --help.",
+				    argv[optind - 1]);
 		case ':':
 			return fail(err, errlen, "%s needs a value (%s=...).",
 				    argv[optind - 1], argv[optind - 1]);
-		default:
+		case '?':
 			return fail(err, errlen,
 				    "unknown option %s; see lguest --help.",
 				    argv[optind - 1]);

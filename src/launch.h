@@ -8,12 +8,22 @@
 #define LGUEST_LAUNCH_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "types.h"
 
 #define LAUNCH_MAX_CPUS	   64
 #define LAUNCH_MAX_MEM_MB  (1024 * 1024) /* 1 TiB: past this, say no early */
 #define LAUNCH_CMDLINE_MAX 4096
+#define LAUNCH_MAX_DEVICES 16 /* virtio devices from the command line */
+
+struct device_type;
+
+/* One --block=FILE, --rng, ...: which device, and the option's value. */
+struct launch_device {
+	const struct device_type *type;
+	const char *opt; /* NULL for an option without a value */
+};
 
 struct launch {
 	u64 mem_mb;			  /* guest RAM */
@@ -26,6 +36,9 @@ struct launch {
 	bool no_reboot;	      /* guest reboot ends the Launcher */
 	const char *username; /* drop to this user after set-up */
 	const char *chroot;   /* and into this directory */
+	struct launch_device devices[LAUNCH_MAX_DEVICES];
+	unsigned int ndevices;
+	bool no_virtio_console; /* --console=serial: no hvc0 */
 };
 
 /* What launch_parse() wants main() to do next. */
@@ -44,7 +57,7 @@ enum launch_action {
 enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 				char *err, size_t errlen);
 
-/* The --help text. */
-extern const char launch_usage[];
+/* Print the --help text, device options included, on (f). */
+void launch_usage(FILE *f);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "boot/acpi.h"
 #include "boot/boot.h"
+#include "devices/console.h"
 #include "hw/ports.h"
 #include "launcher.h"
 #include "log.h"
@@ -43,12 +44,10 @@ void launcher_end(struct launcher *l, enum guest_end how, const char *fmt, ...)
 	pthread_mutex_unlock(&l->end_lock);
 }
 
-/* Read all of (path) into memory.  (what) names it for the user. */
-static u8 *read_file(const char *path, const char *what, size_t *size)
+/* Open (path) for reading, or die naming it as (what) for the user. */
+static int open_file(const char *path, const char *what)
 {
 	struct stat st;
-	u8 *buf;
-	size_t done = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
@@ -57,19 +56,37 @@ static u8 *read_file(const char *path, const char *what, size_t *size)
 		die("%s %s is not a regular file.", what, path);
 	if (st.st_size == 0)
 		die("%s %s is empty.", what, path);
+	return fd;
+}
+
+/*
+ * Read all of (fd) into a fresh buffer, which the caller frees once the
+ * guest has its copy.  We keep the file open rather than its contents in
+ * memory: a reboot reads it again, even after --chroot, and a kernel
+ * rebuilt in place is the one the guest reboots into.
+ */
+static u8 *read_file(int fd, const char *path, const char *what, size_t *size)
+{
+	struct stat st;
+	size_t done = 0;
+	u8 *buf;
+
+	if (fstat(fd, &st) < 0 || st.st_size == 0)
+		die("%s %s is empty.", what, path);
 	buf = malloc(st.st_size);
 	if (!buf)
 		die("%s %s is too big to read into memory.", what, path);
 	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, st.st_size - done);
+		ssize_t n = pread(fd, buf + done, st.st_size - done, done);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0)
 			die_errno("cannot read %s %s", what, path);
+		if (n == 0)
+			break; /* it shrank under us: take what is there */
 		done += n;
 	}
-	close(fd);
 	*size = done;
 	return buf;
 }
@@ -111,6 +128,49 @@ static void drop_privileges(const struct launch *cfg)
 	}
 }
 
+/* Build one virtio device in the next register window; dies on the user's
+ * mistake (a missing disk image, say) with the device's own sentence. */
+static struct mmio_dev *
+add_virtio(struct launcher *l, const struct device_type *type, const char *opt)
+{
+	struct mmio_dev *m = &l->virtio[l->nvirtio];
+	unsigned int index = 0;
+	char err[256];
+
+	for (unsigned int i = 0; i < l->nvirtio; i++)
+		index += l->virtio[i].dev.type == type;
+	if (mmio_dev_init(m, type, index, opt, &l->mem,
+			  VIRTIO_MMIO_GPA + l->nvirtio * VIRTIO_MMIO_SIZE,
+			  VIRTIO_IRQ_BASE + l->nvirtio, err, sizeof(err)) < 0)
+		die("%s", err);
+	l->nvirtio++;
+	return m;
+}
+
+/*L:150
+ * The virtio devices are made once, before the first boot: files are
+ * opened and locked here, while we may still be root and before any
+ * --chroot.  Like the original's device descriptor page, the guest learns
+ * of them from a table we write into its memory, here the ACPI DSDT; a
+ * reboot only resets them. :*/
+static void make_devices(struct launcher *l)
+{
+	const struct launch *cfg = l->cfg;
+
+	if (!cfg->no_virtio_console)
+		l->console = &add_virtio(l, &console_type, NULL)->dev;
+	for (unsigned int i = 0; i < cfg->ndevices; i++)
+		add_virtio(l, cfg->devices[i].type, cfg->devices[i].opt);
+	for (unsigned int i = 0; i < l->nvirtio; i++) {
+		const struct mmio_dev *m = &l->virtio[i];
+
+		verbose("%s: virtio-mmio at %#llx, interrupt %u "
+			"(virtio_mmio.device=4K@%#llx:%u)",
+			m->dev.name, (unsigned long long)m->base, m->gsi,
+			(unsigned long long)m->base, m->gsi);
+	}
+}
+
 static void uart_irq(void *ctx, int level)
 {
 	struct launcher *l = ctx;
@@ -123,16 +183,27 @@ static void uart_irq(void *ctx, int level)
 static void load_guest(struct launcher *l, struct boot_info *info)
 {
 	const struct launch *cfg = l->cfg;
+	struct acpi_mmio_dev windows[ARRAY_SIZE(l->virtio)];
 	struct acpi_config acpi = {
 		.ncpus = cfg->cpus,
 		.serial = true,
 		.pvpanic = true,
 		.rtc = true,
+		.virtio = windows,
+		.nvirtio = l->nvirtio,
 	};
 	const char *err;
 	long used;
+	size_t size;
+	u8 *img;
 
-	err = boot_load_kernel(&l->mem, l->kernel, l->kernel_size, info);
+	for (unsigned int i = 0; i < l->nvirtio; i++)
+		windows[i] = (struct acpi_mmio_dev){.base = l->virtio[i].base,
+						    .size = VIRTIO_MMIO_SIZE,
+						    .gsi = l->virtio[i].gsi};
+	img = read_file(l->kernel_fd, cfg->kernel, "kernel", &size);
+	err = boot_load_kernel(&l->mem, img, size, info);
+	free(img);
 	if (err)
 		die("kernel %s %s.", cfg->kernel, err);
 	verbose("kernel: %s at %#llx-%#llx, entry %#llx",
@@ -141,12 +212,13 @@ static void load_guest(struct launcher *l, struct boot_info *info)
 		(unsigned long long)info->kernel_end,
 		(unsigned long long)info->entry);
 
-	if (l->initrd) {
-		err = boot_load_initrd(&l->mem, l->initrd, l->initrd_size,
-				       info);
+	if (l->initrd_fd >= 0) {
+		img = read_file(l->initrd_fd, cfg->initrd, "initrd", &size);
+		err = boot_load_initrd(&l->mem, img, size, info);
+		free(img);
 		if (err)
 			die("initrd %s %s.", cfg->initrd, err);
-		verbose("initrd: %zu bytes at %#llx", l->initrd_size,
+		verbose("initrd: %zu bytes at %#llx", size,
 			(unsigned long long)info->initrd_addr);
 	}
 
@@ -166,6 +238,29 @@ static void load_guest(struct launcher *l, struct boot_info *info)
 }
 
 /*
+ * The user's keys go to the virtio console once the guest's driver has it
+ * running (hvc0), and to the serial port before that, or without one.
+ */
+static bool console_live(struct launcher *l)
+{
+	return l->console && console_input_live(l->console);
+}
+
+static size_t input_room(struct launcher *l)
+{
+	return console_live(l) ? console_input_room(l->console)
+			       : uart_rx_room(&l->uart);
+}
+
+static void input(struct launcher *l, const u8 *buf, size_t n)
+{
+	if (console_live(l))
+		console_input(l->console, buf, n);
+	else
+		uart_receive(&l->uart, buf, n);
+}
+
+/*
  * While the guest runs, the main thread is the console's input pump: it
  * waits for the user's keys, for a signal, and for the guest to end.
  */
@@ -177,7 +272,7 @@ static void wait_for_end(struct launcher *l, int sig_fd, bool *stdin_open)
 			{.fd = sig_fd, .events = POLLIN},
 			{.fd = -1, .events = POLLIN},
 		};
-		size_t room = uart_rx_room(&l->uart);
+		size_t room = input_room(l);
 		int timeout = -1;
 
 		/* When the guest has not drained its FIFO, we leave input
@@ -215,7 +310,7 @@ static void wait_for_end(struct launcher *l, int sig_fd, bool *stdin_open)
 					     "three ^C within a second");
 				return;
 			}
-			uart_receive(&l->uart, buf, n);
+			input(l, buf, n);
 		}
 	}
 }
@@ -241,6 +336,8 @@ static enum guest_end boot_once(struct launcher *l, int sig_fd,
 		die("cannot map %llu MiB of guest memory: %s",
 		    (unsigned long long)cfg->mem_mb, strerror(-err));
 	kvm_vm_create(&l->kvm, &l->mem);
+	for (unsigned int i = 0; i < l->nvirtio; i++)
+		mmio_dev_attach(&l->virtio[i], &l->kvm);
 	load_guest(l, &info);
 
 	cpuid = kvm_supported_cpuid(&l->kvm);
@@ -261,6 +358,9 @@ static enum guest_end boot_once(struct launcher *l, int sig_fd,
 		vcpu_kick(&l->vcpus[i]);
 	for (unsigned int i = 0; i < cfg->cpus; i++)
 		vcpu_destroy(&l->vcpus[i]);
+	/* No queue thread may outlive the guest memory it reads. */
+	for (unsigned int i = 0; i < l->nvirtio; i++)
+		mmio_dev_reset(&l->virtio[i]);
 	kvm_vm_destroy(&l->kvm);
 	guest_mem_unmap(&l->mem);
 	return l->end;
@@ -277,9 +377,10 @@ int launcher_run(const struct launch *cfg)
 	l->cfg = cfg;
 	pthread_mutex_init(&l->end_lock, NULL);
 	check_host_memory(cfg->mem_mb);
-	l->kernel = read_file(cfg->kernel, "kernel", &l->kernel_size);
+	l->kernel_fd = open_file(cfg->kernel, "kernel");
+	l->initrd_fd = -1;
 	if (cfg->initrd)
-		l->initrd = read_file(cfg->initrd, "initrd", &l->initrd_size);
+		l->initrd_fd = open_file(cfg->initrd, "initrd");
 	kvm_open(&l->kvm);
 
 	l->end_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -303,6 +404,7 @@ int launcher_run(const struct launch *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	vcpu_init_signals();
 
+	make_devices(l);
 	drop_privileges(cfg);
 	uart_init(&l->uart, STDOUT_FILENO, uart_irq, l);
 	rtc_init(&l->rtc);
@@ -317,6 +419,8 @@ int launcher_run(const struct launch *cfg)
 			continue;
 		}
 		term_restore();
+		for (unsigned int i = 0; i < l->nvirtio; i++)
+			mmio_dev_destroy(&l->virtio[i]);
 		if (end == GUEST_POWEROFF || end == GUEST_REBOOT)
 			verbose("%s", l->end_why);
 		else

@@ -17,6 +17,7 @@
 #include "hw/rtc.h"
 #include "hw/uart8250.h"
 #include "launch.h"
+#include "virtio/mmio.h"
 
 struct launcher {
 	const struct launch *cfg;
@@ -28,12 +29,18 @@ struct launcher {
 	struct uart uart;
 	struct rtc rtc;
 
-	/* The kernel and initrd, read once: a reboot reloads them from
-	 * here, so they need not be reachable after --chroot. */
-	u8 *kernel;
-	size_t kernel_size;
-	u8 *initrd;
-	size_t initrd_size;
+	/* The virtio devices, one register window each from VIRTIO_MMIO_GPA,
+	 * the virtio console first when there is one.  Made once; a reboot
+	 * resets them. */
+	struct mmio_dev virtio[1 + LAUNCH_MAX_DEVICES];
+	unsigned int nvirtio;
+	struct device *console; /* or NULL */
+
+	/* The kernel and initrd files, kept open: each boot reads them
+	 * afresh (so a reboot needs no path after --chroot, and picks up a
+	 * kernel rebuilt in place), and no copy stays in our memory. */
+	int kernel_fd;
+	int initrd_fd; /* -1 without --initrd */
 
 	/* How this boot ended: the first reason wins.  end_fd wakes the
 	 * main thread. */

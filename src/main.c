@@ -29,7 +29,7 @@ int main(int argc, char *argv[])
 	log_init();
 	switch (launch_parse(&cfg, argc, argv, err, sizeof(err))) {
 	case LAUNCH_HELP:
-		fputs(launch_usage, stdout);
+		launch_usage(stdout);
 		return 0;
 	case LAUNCH_VERSION:
 		printf("lguest %s\n", LGUEST_VERSION);

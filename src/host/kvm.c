@@ -154,6 +154,29 @@ void kvm_irq_line(struct kvm *kvm, u32 gsi, int level)
 		warn("KVM_IRQ_LINE %u failed: %s", gsi, strerror(errno));
 }
 
+void kvm_ioeventfd(struct kvm *kvm, u64 addr, u32 len, u64 datamatch, int fd)
+{
+	struct kvm_ioeventfd io = {
+		.addr = addr,
+		.len = len,
+		.datamatch = datamatch,
+		.fd = fd,
+		.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+	};
+
+	if (ioctl(kvm->vm_fd, KVM_IOEVENTFD, &io) < 0)
+		die_errno("KVM_IOEVENTFD at %#llx failed",
+			  (unsigned long long)addr);
+}
+
+void kvm_irqfd(struct kvm *kvm, u32 gsi, int fd)
+{
+	struct kvm_irqfd irq = {.fd = fd, .gsi = gsi};
+
+	if (ioctl(kvm->vm_fd, KVM_IRQFD, &irq) < 0)
+		die_errno("KVM_IRQFD for interrupt %u failed", gsi);
+}
+
 struct kvm_cpuid2 *kvm_supported_cpuid(struct kvm *kvm)
 {
 	/* KVM says E2BIG until the buffer is big enough: grow and retry. */

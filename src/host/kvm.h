@@ -35,6 +35,18 @@ void kvm_vm_destroy(struct kvm *kvm);
 /* LHREQ_IRQ: drive interrupt line (gsi) to (level).  Any thread. */
 void kvm_irq_line(struct kvm *kvm, u32 gsi, int level);
 
+/*
+ * LHREQ_EVENTFD: a guest write of (datamatch) into the (len)-byte register
+ * at guest-physical (addr) signals eventfd (fd) inside KVM, without an exit
+ * to us.  Our virtio-mmio QueueNotify: one per queue, matching its index.
+ * Registrations go away with the VM.
+ */
+void kvm_ioeventfd(struct kvm *kvm, u64 addr, u32 len, u64 datamatch, int fd);
+
+/* A write to eventfd (fd) pulses interrupt (gsi), from any thread, without
+ * a KVM call: how device threads interrupt the guest.  Goes with the VM. */
+void kvm_irqfd(struct kvm *kvm, u32 gsi, int fd);
+
 /* The CPUID leaves this KVM can give a guest; caller frees.  Dies if KVM
  * will not say. */
 struct kvm_cpuid2 *kvm_supported_cpuid(struct kvm *kvm);

@@ -96,7 +96,14 @@ absent:
 
 void hw_mmio(struct launcher *l, u64 addr, u8 *data, u32 size, bool write)
 {
-	(void)l;
+	u64 window = (addr - VIRTIO_MMIO_GPA) / VIRTIO_MMIO_SIZE;
+
+	/* The virtio-mmio windows sit side by side from VIRTIO_MMIO_GPA. */
+	if (addr >= VIRTIO_MMIO_GPA && window < l->nvirtio && size <= 8 &&
+	    (addr + size - 1 - VIRTIO_MMIO_GPA) / VIRTIO_MMIO_SIZE == window) {
+		mmio_dev_access(&l->virtio[window], addr, data, size, write);
+		return;
+	}
 	if (!write)
 		memset(data, 0xff, size);
 	verbose("guest %s unclaimed MMIO address %#llx (%u bytes)",

@@ -34,7 +34,7 @@ struct device_type {
 	unsigned int virtio_id; /* VIRTIO_ID_BLOCK, from linux/virtio_ids.h */
 	unsigned int num_queues;
 	const char *queue_names[DEVICE_MAX_QUEUES]; /* "req", "rx", ... */
-	unsigned int queue_size;		    /* QueueNumMax: a power of 2 */
+	unsigned int queue_size; /* QueueNumMax: a power of 2 */
 
 	/*
 	 * Set the device up from its option value (opt) (NULL without one):

@@ -527,6 +527,14 @@ bool vq_enable_notify(struct virtqueue *vq)
 	return read_once16(&vq->vring.avail->idx) != vq->last_avail_idx;
 }
 
+/* Has the transport signalled (stop_fd)?  A look, not a wait. */
+static bool stop_requested(struct virtqueue *vq)
+{
+	struct pollfd p = {.fd = vq->stop_fd, .events = POLLIN};
+
+	return vq->stop_fd >= 0 && poll(&p, 1, 0) == 1;
+}
+
 /* Sleep until the guest kicks us (0) or the transport stops us. */
 static int wait_kick(struct virtqueue *vq)
 {
@@ -574,15 +582,24 @@ int wait_for_vq_desc(struct virtqueue *vq, struct iovec *iov,
 		     unsigned int *in_num)
 {
 	for (;;) {
-		int head = vq_pop(vq, iov, max_iov, out_num, in_num);
-		int err;
+		int head, err;
 
+		/* A driver that keeps the ring full never lets us sleep, so
+		 * every ring's worth of chains we look for a stop request
+		 * anyway: a reset must not wait on the guest's goodwill. */
+		if (++vq->busy_pops > vq->vring.num) {
+			vq->busy_pops = 0;
+			if (stop_requested(vq))
+				return -ESHUTDOWN;
+		}
+		head = vq_pop(vq, iov, max_iov, out_num, in_num);
 		if (head == -E2BIG)
 			continue; /* handed back already: next one */
 		if (head != -EAGAIN)
 			return head;
 
 		/* Since we're about to sleep, tell the Guest what we used. */
+		vq->busy_pops = 0;
 		trigger_irq(vq);
 
 		/* Ask for kicks, then look once more before sleeping. */

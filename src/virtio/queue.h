@@ -64,6 +64,7 @@ struct virtqueue {
 	bool used_pending;  /* add_used() since the last trigger_irq() */
 	bool broken;	    /* the driver broke the rules: until vq_reset() */
 	bool warned_limit;  /* a too-long chain was logged since reset */
+	unsigned int busy_pops; /* chains taken since we last slept */
 
 	/* The transport's: a refused enable or ignored write was logged. */
 	bool warned_setup;

@@ -106,3 +106,31 @@ e2e_summary() {
 	echo "$E2E_PASSED passed, $E2E_FAILED failed, $E2E_SKIPPED skipped"
 	[ "$E2E_FAILED" -eq 0 ]
 }
+
+# boot_watch NAME REGEX FUNCTION [lguest args...]: like boot, but each time
+# a new line matching REGEX appears, call FUNCTION PID N (lguest's pid, and
+# how many such lines so far) while the guest runs on.
+boot_watch() {
+	local name=$1 regex=$2 fn=$3
+	shift 3
+	local log=$E2E_LOGS/$name.log seen=0 n pid
+	: >"$log"
+	{
+		timeout --kill-after=5 "${E2E_TIMEOUT:-180}" build/lguest "$@" \
+			</dev/null 2>&1
+		echo $? >"$log.status"
+	} | stdbuf -o0 tr -d '\r' >"$log" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		n=$(count "$log" "$regex")
+		if [ "$n" -gt "$seen" ]; then
+			seen=$n
+			"$fn" "$(pgrep -n -x lguest)" "$seen"
+		fi
+		sleep 0.1
+	done
+	wait "$pid"
+	BOOT_STATUS=$(cat "$log.status" 2>/dev/null || echo missing)
+	BOOT_LOG=$log
+	echo "     ($name: exit $BOOT_STATUS, $(wc -l <"$log") lines in $log)"
+}

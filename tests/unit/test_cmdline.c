@@ -5,6 +5,7 @@
  */
 #include "harness.h"
 #include "launch.h"
+#include "virtio/device.h"
 
 static struct launch l;
 static char err[256];
@@ -122,15 +123,62 @@ TEST(bad_cpus)
 	CHECK(strstr(err, "--cpus=two"));
 }
 
-/* Devices from later milestones are refused clearly, not ignored. */
-TEST(future_devices_refused)
+/* The original's device options, in its own documented order, become
+ * device descriptions; networking is still refused clearly. */
+TEST(device_options)
 {
-	CHECK_EQ(PARSE("64", "k", "--block=disk.img"), LAUNCH_ERROR);
-	CHECK(strstr(err, "--block is not yet supported"));
-	CHECK_EQ(PARSE("--rng", "64", "k"), LAUNCH_ERROR);
-	CHECK(strstr(err, "--rng is not yet supported"));
+	CHECK_EQ(PARSE("64", "vmlinux", "--block=rootfile", "--rng",
+		       "--block=other,ro", "root=/dev/vda"),
+		 LAUNCH_RUN);
+	CHECK_EQ(l.ndevices, 3);
+	CHECK_STR(l.devices[0].type->option, "block");
+	CHECK_STR(l.devices[0].opt, "rootfile");
+	CHECK_STR(l.devices[1].type->option, "rng");
+	CHECK(l.devices[1].opt == NULL);
+	CHECK_STR(l.devices[2].opt, "other,ro");
+	CHECK_STR(l.cmdline, "root=/dev/vda");
+	CHECK(!l.no_virtio_console);
+
+	CHECK_EQ(PARSE("--rng", "--rng", "64", "k"), LAUNCH_ERROR);
+	CHECK(strstr(err, "--rng may be given only once"));
+	CHECK_EQ(PARSE("64", "k", "--block"), LAUNCH_ERROR);
+	CHECK(strstr(err, "needs a value"));
 	CHECK_EQ(PARSE("64", "k", "--tunnet=192.168.19.1"), LAUNCH_ERROR);
 	CHECK(strstr(err, "--tunnet is not yet supported"));
+}
+
+TEST(too_many_devices)
+{
+	char *argv[LAUNCH_MAX_DEVICES + 4] = {"lguest", "64", "k"};
+
+	for (int i = 0; i <= LAUNCH_MAX_DEVICES; i++)
+		argv[3 + i] = "--block=x";
+	CHECK_EQ(launch_parse(&l, LAUNCH_MAX_DEVICES + 4, argv, err,
+			      sizeof(err)),
+		 LAUNCH_ERROR);
+	CHECK(strstr(err, "more than 16 devices"));
+}
+
+TEST(console_option)
+{
+	CHECK_EQ(PARSE("--console=serial", "64", "k"), LAUNCH_RUN);
+	CHECK(l.no_virtio_console);
+	CHECK_EQ(PARSE("--console=virtio", "64", "k"), LAUNCH_RUN);
+	CHECK(!l.no_virtio_console);
+	CHECK_EQ(PARSE("--console=hvc", "64", "k"), LAUNCH_ERROR);
+	CHECK(strstr(err, "say virtio or serial"));
+}
+
+TEST(usage_lists_device_options)
+{
+	char buf[8192] = "";
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	launch_usage(f);
+	fclose(f);
+	CHECK(strstr(buf, "--block=FILE"));
+	CHECK(strstr(buf, "--rng"));
+	CHECK(strstr(buf, "--console=virtio|serial"));
 }
 
 TEST(cmdline_too_long)
@@ -167,7 +215,10 @@ int main(void)
 		T(unknown_option),
 		T(option_without_value),
 		T(bad_cpus),
-		T(future_devices_refused),
+		T(device_options),
+		T(too_many_devices),
+		T(console_option),
+		T(usage_lists_device_options),
 		T(cmdline_too_long),
 		T(privilege_options),
 	};

@@ -387,6 +387,29 @@ TEST(wait_rechecks_after_enabling_kicks)
 	fd_free(&d);
 }
 
+/* A driver that refills the ring as fast as we empty it never lets the
+ * thread sleep; a stop request must still get through. */
+TEST(wait_stops_even_when_ring_stays_full)
+{
+	int head = 0, calls = 0;
+
+	setup(16, 0);
+	for (int i = 0; i < 16; i++)
+		add1();
+	stop();
+	while (calls < 100) {
+		head = wait(4);
+		calls++;
+		if (head < 0)
+			break;
+		add_used(&d.vq, head, 0);
+		add1();
+	}
+	CHECK_EQ(head, -ESHUTDOWN);
+	CHECK(calls <= 17);
+	fd_free(&d);
+}
+
 TEST(wait_returns_eio_when_broken)
 {
 	setup(8, 0);
@@ -692,6 +715,7 @@ int main(void)
 		T(wait_sleeps_until_kicked),
 		T(wait_returns_eshutdown_on_stop),
 		T(wait_rechecks_after_enabling_kicks),
+		T(wait_stops_even_when_ring_stays_full),
 		T(wait_returns_eio_when_broken),
 		T(spec_2_7_4_1_chain_over_device_limit),
 		T(registers_frozen_while_ready),

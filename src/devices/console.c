@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The console, virtio-console: virtio 1.2, section 5.3, with a single port
+ * (no VIRTIO_CONSOLE_F_MULTIPORT, so no control queues).  Two queues, each
+ * with its own thread: 0 "rx" (cons0/rx), the receiveq, where we write the
+ * user's input into buffers the driver posted, and 1 "tx" (cons0/tx), the
+ * transmitq, whose buffers we copy to the output fd.  We offer
+ * VIRTIO_CONSOLE_F_SIZE when stdout is a terminal.  We never read stdin:
+ * the Launcher's main thread does, and hands us keys through console.h.
+ */
+#include <endian.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/virtio_console.h>
+#include <linux/virtio_ids.h>
+
+#include "devices/console.h"
+
+#define CONSOLE_QUEUE_SIZE 64
+#define CONSOLE_MAX_IOV	   64
+
+struct console {
+	atomic_int out_fd;    /* where guest output goes */
+	atomic_bool live;     /* the receive thread is running */
+	int input_fd;	      /* eventfd: console_input() added bytes */
+	pthread_mutex_t lock; /* guards the input ring below */
+	u8 ring[CONSOLE_INPUT_SIZE];
+	size_t start, len; /* held input: ring[start], len bytes, wrapping */
+};
+
+/*
+ * Pure request handling: iovecs in, bytes out, no queue in sight, so the
+ * unit tests can call these directly.  First, guest output.
+ */
+
+/* Wait until (fd), which said EAGAIN, takes more: false if it never will. */
+static bool wait_writable(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLOUT};
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return false;
+	return !(p.revents & (POLLERR | POLLNVAL));
+}
+
+size_t console_write_out(int fd, const struct iovec *iov, unsigned int n)
+{
+	size_t total = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const u8 *p = iov[i].iov_base;
+		size_t left = iov[i].iov_len;
+
+		while (left) {
+			ssize_t w = write(fd, p, left);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0 && errno == EAGAIN && wait_writable(fd))
+				continue;
+			/* EPIPE, EIO, EBADF: the user closed the door, and
+			 * the guest needn't hear about it. */
+			if (w <= 0)
+				return total;
+			p += w;
+			left -= w;
+			total += w;
+		}
+	}
+	return total;
+}
+
+/* Guest input: the ring console_input() fills and the rx thread drains. */
+size_t console_take_input(struct device *dev, const struct iovec *iov,
+			  unsigned int n)
+{
+	struct console *c = dev->priv;
+	size_t total = 0;
+
+	pthread_mutex_lock(&c->lock);
+	for (unsigned int i = 0; i < n && c->len; i++) {
+		u8 *dst = iov[i].iov_base;
+		size_t room = iov[i].iov_len;
+
+		while (room && c->len) {
+			size_t chunk = MIN(MIN(room, c->len),
+					   CONSOLE_INPUT_SIZE - c->start);
+
+			memcpy(dst, c->ring + c->start, chunk);
+			c->start = (c->start + chunk) % CONSOLE_INPUT_SIZE;
+			c->len -= chunk;
+			dst += chunk;
+			room -= chunk;
+			total += chunk;
+		}
+	}
+	pthread_mutex_unlock(&c->lock);
+	return total;
+}
+
+static bool input_pending(struct console *c)
+{
+	bool pending;
+
+	pthread_mutex_lock(&c->lock);
+	pending = c->len != 0;
+	pthread_mutex_unlock(&c->lock);
+	return pending;
+}
+
+/* Empty an eventfd's counter: it only ever means "look again". */
+static void drain(int fd)
+{
+	u64 count;
+
+	if (read(fd, &count, sizeof(count)) < 0) {
+		/* Already empty (it is non-blocking): just as good. */
+	}
+}
+
+/* Sleep until there is input (0) or the transport stops us. */
+static int wait_input(struct console *c, int stop_fd)
+{
+	struct pollfd p[2] = {
+		{.fd = c->input_fd, .events = POLLIN},
+		{.fd = stop_fd, .events = POLLIN},
+	};
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (p[1].revents)
+			return -ESHUTDOWN;
+		if (p[0].revents & (POLLERR | POLLNVAL))
+			return -EBADF;
+		if (p[0].revents)
+			break;
+	}
+	drain(c->input_fd);
+	return 0;
+}
+
+/*
+ * Queue service routines.
+ */
+
+/*L:510
+ * The console is two one-way pipes.  Output is the easy one: every buffer
+ * the Guest sends on the transmit queue goes to our output, and the chain
+ * goes back used, having had nothing written into it.
+ *
+ * Input is more interesting, because two things must meet: a key from the
+ * user and an empty buffer from the Guest, and either may come first.  The
+ * original Launcher's console thread read stdin itself; ours can't, since
+ * the main thread owns stdin (it feeds the serial port too, and counts
+ * ^C's), so it puts keys in a little ring here and pokes an eventfd.  This
+ * thread then sleeps on whichever half is missing: on that eventfd while
+ * there is no input, and on the Guest's kicks, inside wait_for_vq_desc(),
+ * while there is input but no buffer.  Neither wait spins, and whatever
+ * the Guest does with its ring, the most it can cost us is its own queue.
+ *
+ * We don't want kicks while we have nothing to say, so we start with them
+ * turned off; wait_for_vq_desc() asks for them again when it runs dry.
+ * Only once the thread runs are we "live": until then, and again after a
+ * reset, the main thread gives keys to the serial port instead. :*/
+static void console_rx(struct virtqueue *vq)
+{
+	struct console *c = vq->dev->priv;
+	struct iovec iov[CONSOLE_MAX_IOV];
+	unsigned int out, in;
+	int head;
+
+	if (!vq->ready)
+		return;
+	vq_disable_notify(vq);
+	atomic_store(&c->live, true);
+	for (;;) {
+		if (!input_pending(c)) {
+			/* Tell the Guest what it has, then wait for more. */
+			trigger_irq(vq);
+			if (wait_input(c, vq->stop_fd))
+				break;
+			continue;
+		}
+		head = wait_for_vq_desc(vq, iov, ARRAY_SIZE(iov), &out, &in);
+		if (head < 0)
+			break;
+		/* 5.3.6.1: "The driver MUST NOT put a device-readable in a
+		 * receiveq."  One that does gets them ignored. */
+		add_used(vq, head,
+			 (u32)console_take_input(vq->dev, iov + out, in));
+	}
+	atomic_store(&c->live, false);
+}
+
+static void console_tx(struct virtqueue *vq)
+{
+	struct console *c = vq->dev->priv;
+	struct iovec iov[CONSOLE_MAX_IOV];
+	unsigned int out, in;
+	int head;
+
+	/* wait_for_vq_desc() interrupts the Guest just before it sleeps, so
+	 * a burst of output costs one interrupt, however many chains. */
+	while ((head = wait_for_vq_desc(vq, iov, ARRAY_SIZE(iov), &out, &in)) >=
+	       0) {
+		console_write_out(atomic_load(&c->out_fd), iov, out);
+		add_used(vq, head, 0);
+	}
+}
+
+/*
+ * The main thread's side (console.h).
+ */
+
+bool console_input_live(struct device *dev)
+{
+	struct console *c = dev->priv;
+
+	return c && atomic_load(&c->live);
+}
+
+size_t console_input_room(struct device *dev)
+{
+	struct console *c = dev->priv;
+	size_t room = 0;
+
+	if (!c)
+		return 0;
+	pthread_mutex_lock(&c->lock);
+	if (atomic_load(&c->live))
+		room = CONSOLE_INPUT_SIZE - c->len;
+	pthread_mutex_unlock(&c->lock);
+	return room;
+}
+
+size_t console_input(struct device *dev, const u8 *buf, size_t len)
+{
+	struct console *c = dev->priv;
+	size_t n = 0, end, first;
+	u64 one = 1;
+
+	if (!c)
+		return 0;
+	/*
+	 * We look at live under the lock: the rx thread clears it before it
+	 * returns, and reset() empties the ring under the lock after that
+	 * thread is joined, so no byte slips in behind reset()'s back.
+	 */
+	pthread_mutex_lock(&c->lock);
+	if (atomic_load(&c->live))
+		n = MIN(len, CONSOLE_INPUT_SIZE - c->len);
+	if (n) {
+		end = (c->start + c->len) % CONSOLE_INPUT_SIZE;
+		first = MIN(n, CONSOLE_INPUT_SIZE - end);
+		memcpy(c->ring + end, buf, first);
+		memcpy(c->ring, buf + first, n - first);
+		c->len += n;
+	}
+	pthread_mutex_unlock(&c->lock);
+	if (n && write(c->input_fd, &one, sizeof(one)) < 0) {
+		/* A full counter still wakes the thread. */
+	}
+	return n;
+}
+
+void console_set_output(struct device *dev, int fd)
+{
+	struct console *c = dev->priv;
+
+	atomic_store(&c->out_fd, fd);
+}
+
+/*
+ * Config, features, reset.
+ */
+
+/* 5.3.4: cols and rows are valid with VIRTIO_CONSOLE_F_SIZE, which we
+ * offer only when (fd) is a terminal that knows its size. */
+static void offer_size(struct device *dev, int fd)
+{
+	struct virtio_console_config cfg;
+	struct winsize ws;
+
+	memset(&cfg, 0, sizeof(cfg));
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col && ws.ws_row) {
+		cfg.cols = htole16(ws.ws_col);
+		cfg.rows = htole16(ws.ws_row);
+		dev->features |= 1ULL << VIRTIO_CONSOLE_F_SIZE;
+	}
+	memcpy(dev->config, &cfg, sizeof(cfg));
+	dev->config_size = sizeof(cfg);
+}
+
+/* The input the old driver never took is not for the new one. */
+static void console_reset(struct device *dev)
+{
+	struct console *c = dev->priv;
+
+	pthread_mutex_lock(&c->lock);
+	c->start = c->len = 0;
+	pthread_mutex_unlock(&c->lock);
+	drain(c->input_fd);
+	atomic_store(&c->live, false);
+}
+
+static void console_destroy(struct device *dev)
+{
+	struct console *c = dev->priv;
+
+	if (!c)
+		return;
+	close(c->input_fd);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+	dev->priv = NULL;
+}
+
+/*
+ * Set-up: the Launcher calls this itself, with no option value.
+ */
+static int console_create(struct device *dev, const char *opt, char *err,
+			  size_t errlen)
+{
+	struct console *c;
+
+	if (opt) {
+		snprintf(err, errlen, "the console takes no option value");
+		return -1;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "no memory for the console");
+		return -1;
+	}
+	c->input_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (c->input_fd < 0) {
+		snprintf(err, errlen, "cannot create the console's eventfd: %s",
+			 strerror(errno));
+		free(c);
+		return -1;
+	}
+	pthread_mutex_init(&c->lock, NULL);
+	atomic_init(&c->out_fd, STDOUT_FILENO);
+	atomic_init(&c->live, false);
+	dev->features = 0;
+	offer_size(dev, STDOUT_FILENO);
+	dev->priv = c;
+	return 0;
+}
+
+const struct device_type console_type = {
+	.name = "cons",
+	.option = NULL, /* always there: the Launcher creates it */
+	.virtio_id = VIRTIO_ID_CONSOLE,
+	.num_queues = 2,
+	.queue_names = {"rx", "tx"},
+	.queue_size = CONSOLE_QUEUE_SIZE,
+	.create = console_create,
+	.service = {console_rx, console_tx},
+	.reset = console_reset,
+	.destroy = console_destroy,
+	.usage = NULL,
+};
