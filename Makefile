@@ -69,8 +69,11 @@ e2e: all guest
 bench: all guest
 	bench/run
 
+# FUZZ_SECONDS per target (default 60); tests/fuzz/run replay is in make test.
+FUZZ_SECONDS ?= 60
 fuzz:
-	tests/fuzz/run
+	tools/deps fuzz
+	tests/fuzz/run fuzz $(FUZZ_SECONDS)
 
 tour:
 	@tools/tour src

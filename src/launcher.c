@@ -254,10 +254,14 @@ static size_t input_room(struct launcher *l)
 
 static void input(struct launcher *l, const u8 *buf, size_t n)
 {
+	size_t taken = 0;
+
+	/* The console may have gone away since we asked for room (a driver
+	 * reset): what it did not take goes to the serial port. */
 	if (console_live(l))
-		console_input(l->console, buf, n);
-	else
-		uart_receive(&l->uart, buf, n);
+		taken = console_input(l->console, buf, n);
+	if (taken < n)
+		uart_receive(&l->uart, buf + taken, n - taken);
 }
 
 /*
@@ -296,8 +300,9 @@ static void wait_for_end(struct launcher *l, int sig_fd, bool *stdin_open)
 			return;
 		}
 		if (p[2].revents) {
-			u8 buf[UART_FIFO_SIZE];
-			ssize_t n = read(STDIN_FILENO, buf, room);
+			u8 buf[256];
+			ssize_t n =
+				read(STDIN_FILENO, buf, MIN(room, sizeof(buf)));
 
 			if (n <= 0) {
 				/* End of input (or a dead tty): the guest

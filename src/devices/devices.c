@@ -6,9 +6,9 @@
  */
 #include <string.h>
 
-#include "virtio/device.h"
-
-extern const struct device_type console_type, block_type, rng_type;
+#include "devices/block.h"
+#include "devices/console.h"
+#include "devices/rng.h"
 
 const struct device_type *const device_types[] = {
 	&console_type,

@@ -11,7 +11,7 @@
 #include <sys/uio.h>
 #include <linux/virtio_ids.h>
 
-#include "virtio/device.h"
+#include "devices/rng.h"
 
 #define RNG_QUEUE_SIZE 64
 #define RNG_MAX_IOV    64
@@ -29,7 +29,6 @@
  * length.  The buffers are guest memory (already checked); their lengths
  * are guest-controlled.  Any thread.
  */
-size_t rng_fill(const struct iovec *iov, unsigned int n);
 
 /* (len) random bytes into (buf): how many we got. */
 static size_t fill_random(u8 *buf, size_t len)

@@ -5,7 +5,7 @@
  * the simulated driver's ring.  Whatever the requests say, the disk must
  * answer each chain once, within its writable buffers, and never change
  * the file's size (nor, read-only, its contents).  Built with
- * -DLGUEST_REPLAY it is a plain program replaying the files it is given
+ * tests/fuzz/replay.c it is a plain program replaying the files it is given
  * (tests/fuzz/run replay).
  *
  * Input: one header byte, then 24-byte requests to the end:
@@ -22,7 +22,6 @@
  *		header: sector req 22 % 160, sectors req 23 % 40, flags
  *		req 23 >> 6
  */
-#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -231,58 +230,3 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	fd_free(&d);
 	return 0;
 }
-
-#ifdef LGUEST_REPLAY
-/* Replay one file; 0, or -1 if it cannot be read. */
-static int replay(const char *path)
-{
-	static u8 buf[1 << 20];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		perror(path);
-		return -1;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, n);
-	return 0;
-}
-
-/* Every file named, and every file in each directory named. */
-int main(int argc, char **argv)
-{
-	int done = 0, bad = 0;
-
-	for (int i = 1; i < argc; i++) {
-		struct stat st;
-		struct dirent *e;
-		DIR *dir;
-
-		if (stat(argv[i], &st) == 0 && !S_ISDIR(st.st_mode)) {
-			bad |= replay(argv[i]);
-			done++;
-			continue;
-		}
-		dir = opendir(argv[i]);
-		if (!dir) {
-			perror(argv[i]);
-			return 1;
-		}
-		while ((e = readdir(dir))) {
-			char path[4096];
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i],
-				 e->d_name);
-			bad |= replay(path);
-			done++;
-		}
-		closedir(dir);
-	}
-	printf("%d inputs replayed\n", done);
-	return bad ? 1 : 0;
-}
-#endif

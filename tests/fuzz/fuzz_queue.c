@@ -3,7 +3,7 @@
  * Fuzz target: a driver made of fuzz input plays against the device side of
  * the split virtqueue (src/virtio/queue.c, virtio 1.2 section 2.7), and we
  * check what the device promises whatever the driver does.  Built with
- * -DLGUEST_REPLAY it is a plain program replaying the files it is given,
+ * tests/fuzz/replay.c it is a plain program replaying the files it is given,
  * so the corpus runs where clang does not (tests/fuzz/run replay).
  *
  * Input: three header bytes, then 8-byte operations to the end:
@@ -13,7 +13,6 @@
  *	op	byte 0 picks one of enum op below, bytes 1..7 are arguments.
  * After the last operation the device drains the ring once more.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,58 +232,3 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	fd_free(&d);
 	return 0;
 }
-
-#ifdef LGUEST_REPLAY
-/* Replay one file; 0, or -1 if it cannot be read. */
-static int replay(const char *path)
-{
-	static u8 buf[1 << 20];
-	FILE *f = fopen(path, "rb");
-	size_t n;
-
-	if (!f) {
-		perror(path);
-		return -1;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	fclose(f);
-	LLVMFuzzerTestOneInput(buf, n);
-	return 0;
-}
-
-/* Every file named, and every file in each directory named. */
-int main(int argc, char **argv)
-{
-	int done = 0, bad = 0;
-
-	for (int i = 1; i < argc; i++) {
-		struct stat st;
-		struct dirent *e;
-		DIR *dir;
-
-		if (stat(argv[i], &st) == 0 && !S_ISDIR(st.st_mode)) {
-			bad |= replay(argv[i]);
-			done++;
-			continue;
-		}
-		dir = opendir(argv[i]);
-		if (!dir) {
-			perror(argv[i]);
-			return 1;
-		}
-		while ((e = readdir(dir))) {
-			char path[4096];
-
-			if (e->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i],
-				 e->d_name);
-			bad |= replay(path);
-			done++;
-		}
-		closedir(dir);
-	}
-	printf("%d inputs replayed\n", done);
-	return bad ? 1 : 0;
-}
-#endif

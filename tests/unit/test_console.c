@@ -94,25 +94,22 @@ static bool thread_sleeps(void)
 {
 	struct timespec t0, t1;
 	clockid_t id;
+	double ms;
 
 	if (pthread_getcpuclockid(thread, &id) || clock_gettime(id, &t0))
 		return false;
 	usleep(100000);
 	clock_gettime(id, &t1);
-	return (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6 <
-		       20 &&
-	       !atomic_load(&thread_done);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	return ms < 20 && !atomic_load(&thread_done);
 }
 
 /* Wait up to 2 s for the driver to see (n) used chains. */
 static bool wait_used(u16 n)
 {
-	for (int ms = 0; ms < 2000; ms++) {
-		if (fd_used_idx(&d) == n)
-			return true;
+	for (int ms = 0; ms < 2000 && fd_used_idx(&d) != n; ms++)
 		usleep(1000);
-	}
-	return false;
+	return fd_used_idx(&d) == n;
 }
 
 /* Wait up to 2 s for (n) interrupts, then a little for any extra. */
@@ -124,14 +121,12 @@ static bool wait_interrupts(unsigned int n)
 	return fd_interrupts(&d) == n;
 }
 
+/* Wait up to 2 s for console_input_room() to be (n). */
 static bool room_is(size_t n)
 {
-	for (int ms = 0; ms < 2000; ms++) {
-		if (console_input_room(&dev) == n)
-			return true;
+	for (int ms = 0; ms < 2000 && console_input_room(&dev) != n; ms++)
 		usleep(1000);
-	}
-	return false;
+	return console_input_room(&dev) == n;
 }
 
 static int pipe_fds[2];

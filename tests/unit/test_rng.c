@@ -14,8 +14,7 @@
 #include "virtio/device.h"
 
 /* rng.c has no header (nothing else calls it): its declaration, repeated. */
-size_t rng_fill(const struct iovec *iov, unsigned int n);
-extern const struct device_type rng_type;
+#include "devices/rng.h"
 
 static bool all_zero(const u8 *p, size_t len)
 {
