@@ -119,6 +119,7 @@ void vq_reset(struct virtqueue *vq)
 	vq->last_avail_idx = vq->used_idx = vq->used_flags = 0;
 	vq->signalled_used = 0;
 	vq->used_pending = vq->broken = vq->warned_limit = false;
+	vq->busy_pops = 0;
 	vq->warned_setup = false;
 }
 
@@ -581,30 +582,48 @@ int wait_for_vq_desc(struct virtqueue *vq, struct iovec *iov,
 		     unsigned int max_iov, unsigned int *out_num,
 		     unsigned int *in_num)
 {
+	bool rechecked = false;
+
 	for (;;) {
 		int head, err;
 
 		/* A driver that keeps the ring full never lets us sleep, so
-		 * every ring's worth of chains we look for a stop request
-		 * anyway: a reset must not wait on the guest's goodwill. */
+		 * every ring's worth of turns without sleep we look for a
+		 * stop request anyway: a reset must not wait on the guest's
+		 * goodwill. */
 		if (++vq->busy_pops > vq->vring.num) {
 			vq->busy_pops = 0;
 			if (stop_requested(vq))
 				return -ESHUTDOWN;
 		}
 		head = vq_pop(vq, iov, max_iov, out_num, in_num);
-		if (head == -E2BIG)
-			continue; /* handed back already: next one */
+		if (head == -E2BIG) {
+			rechecked = false; /* that one was what it saw */
+			continue;	   /* handed back already: next one */
+		}
 		if (head != -EAGAIN)
 			return head;
+		/*
+		 * vq_enable_notify() just saw the index ahead of us, and now
+		 * it is not: it went backwards, which 2.7.6.1 forbids ("A
+		 * driver MUST NOT decrement the available idx").  A driver
+		 * can arrange it by laying a ring over another, where our own
+		 * writes move its index; left alone, we would chase it for
+		 * ever.
+		 */
+		if (rechecked)
+			return bad_driver_vq(vq,
+					     "available index went back "
+					     "to %u",
+					     vq->last_avail_idx);
 
 		/* Since we're about to sleep, tell the Guest what we used. */
-		vq->busy_pops = 0;
 		trigger_irq(vq);
 
 		/* Ask for kicks, then look once more before sleeping. */
 		if (vq_enable_notify(vq)) {
 			vq_disable_notify(vq);
+			rechecked = true;
 			continue;
 		}
 
@@ -614,5 +633,7 @@ int wait_for_vq_desc(struct virtqueue *vq, struct iovec *iov,
 		vq_disable_notify(vq);
 		if (err)
 			return err;
+		rechecked = false;
+		vq->busy_pops = 0;
 	}
 }

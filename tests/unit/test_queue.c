@@ -410,6 +410,31 @@ TEST(wait_stops_even_when_ring_stays_full)
 	fd_free(&d);
 }
 
+/*
+ * 2.7.6.1: "A driver MUST NOT decrement the available idx".  Here the
+ * used ring's flags lie over the avail ring's index, so our own kick
+ * suppression moves it back and forth (a hang the fuzzer found): the
+ * queue must break, not chase it.
+ */
+TEST(spec_2_7_6_1_avail_idx_going_back_breaks_queue)
+{
+	struct fd_config cfg = {.num = 16, .avail = 0x1102, .used = 0x1104};
+	int head;
+
+	CHECK_EQ(fd_init(&d, &cfg), 0);
+	add1();
+	stop();
+	head = wait(4);
+	CHECK(head >= 0);
+	add_used(&d.vq, head, 0);
+	fd_log_start();
+	head = wait(4);
+	fd_log_end();
+	CHECK_EQ(head, -EIO);
+	CHECK(strstr(fd_log, "available index went back"));
+	fd_free(&d);
+}
+
 TEST(wait_returns_eio_when_broken)
 {
 	setup(8, 0);
@@ -716,6 +741,7 @@ int main(void)
 		T(wait_returns_eshutdown_on_stop),
 		T(wait_rechecks_after_enabling_kicks),
 		T(wait_stops_even_when_ring_stays_full),
+		T(spec_2_7_6_1_avail_idx_going_back_breaks_queue),
 		T(wait_returns_eio_when_broken),
 		T(spec_2_7_4_1_chain_over_device_limit),
 		T(registers_frozen_while_ready),
