@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fake_driver.h"
@@ -359,4 +360,55 @@ int fd_log_end(void)
 	for (size_t i = 0; i < n; i++)
 		lines += fd_log[i] == '\n';
 	return lines;
+}
+
+static void *service_main(void *arg)
+{
+	struct fake_driver *d = arg;
+
+	d->service(&d->vq);
+	atomic_store(&d->service_done, true);
+	return NULL;
+}
+
+void fd_service_start(struct fake_driver *d,
+		      void (*service)(struct virtqueue *vq))
+{
+	d->service = service;
+	atomic_store(&d->service_done, false);
+	if (pthread_create(&d->service_thread, NULL, service_main, d))
+		atomic_store(&d->service_done, true);
+}
+
+bool fd_service_stop(struct fake_driver *d)
+{
+	struct timespec t;
+	u64 one = 1;
+
+	if (write(d->vq.stop_fd, &one, sizeof(one)) != sizeof(one))
+		return false;
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += 5;
+	if (pthread_timedjoin_np(d->service_thread, NULL, &t)) {
+		pthread_detach(d->service_thread);
+		return false;
+	}
+	if (read(d->vq.stop_fd, &one, sizeof(one)) != sizeof(one))
+		return false;
+	return atomic_load(&d->service_done);
+}
+
+bool fd_service_done(struct fake_driver *d)
+{
+	return atomic_load(&d->service_done);
+}
+
+bool fd_wait_used(struct fake_driver *d, u16 idx)
+{
+	for (int ms = 0; ms < 5000; ms++) {
+		if (fd_used_idx(d) == idx)
+			return true;
+		usleep(1000);
+	}
+	return false;
 }

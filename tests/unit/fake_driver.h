@@ -11,6 +11,8 @@
 #ifndef LGUEST_FAKE_DRIVER_H
 #define LGUEST_FAKE_DRIVER_H
 
+#include <pthread.h>
+
 #include "virtio/queue.h"
 
 /* One buffer: a guest-physical address and a length. */
@@ -38,6 +40,11 @@ struct fake_driver {
 	u16 next_desc;		   /* descriptors go round-robin */
 	unsigned int interrupts;   /* vq.interrupt calls */
 	unsigned int broken_calls; /* vq.broken_cb calls */
+
+	/* A device's service routine in its own thread (fd_service_*). */
+	pthread_t service_thread;
+	void (*service)(struct virtqueue *vq);
+	atomic_bool service_done; /* it returned */
 };
 
 /* The ways fd_add_bad() breaks the rules.  The table kinds need
@@ -112,6 +119,22 @@ u16 fd_avail_event(struct fake_driver *d);
 /* The avail ring's hints: flags, used_event. */
 void fd_set_avail_flags(struct fake_driver *d, u16 flags);
 void fd_set_used_event(struct fake_driver *d, u16 event);
+
+/* Run (service)(&d->vq) in its own thread, as the transport does from
+ * DRIVER_OK.  Main (test) thread. */
+void fd_service_start(struct fake_driver *d,
+		      void (*service)(struct virtqueue *vq));
+
+/* Stop it as the transport does: signal vq.stop_fd, join, clear the fd.
+ * True if it returned within 5 s; if not it is left behind detached, so
+ * the suite fails rather than hangs. */
+bool fd_service_stop(struct fake_driver *d);
+
+/* Has the service routine returned? */
+bool fd_service_done(struct fake_driver *d);
+
+/* Wait up to 5 s for the used index to reach (idx). */
+bool fd_wait_used(struct fake_driver *d, u16 idx);
 
 /* How many times the device interrupted us. */
 unsigned int fd_interrupts(const struct fake_driver *d);

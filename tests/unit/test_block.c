@@ -707,50 +707,21 @@ TEST(warnings_rate_limited_until_reset)
 }
 
 /* The service routine in its own thread, as the transport runs it. */
-static pthread_t thread;
-static atomic_bool thread_done;
-
-static void *thread_main(void *unused)
-{
-	(void)unused;
-	block_type.service[0](&d.vq);
-	atomic_store(&thread_done, true);
-	return NULL;
-}
-
 static void thread_start(void)
 {
-	atomic_store(&thread_done, false);
-	CHECK_EQ(pthread_create(&thread, NULL, thread_main, NULL), 0);
+	fd_service_start(&d, block_type.service[0]);
 	usleep(50000); /* asleep on the kick fd */
-	CHECK(!atomic_load(&thread_done));
+	CHECK(!fd_service_done(&d));
 }
 
-/* Stop it (the transport's stop fd) and join; false if it hung. */
 static bool thread_stop(void)
 {
-	struct timespec t;
-	u64 one = 1;
-
-	CHECK_EQ(write(d.vq.stop_fd, &one, sizeof(one)), 8);
-	clock_gettime(CLOCK_REALTIME, &t);
-	t.tv_sec += 5;
-	if (pthread_timedjoin_np(thread, NULL, &t)) {
-		pthread_detach(thread);
-		return false;
-	}
-	CHECK_EQ(read(d.vq.stop_fd, &one, sizeof(one)), 8);
-	return true;
+	return fd_service_stop(&d);
 }
 
 static bool wait_used(u16 idx)
 {
-	for (int ms = 0; ms < 5000; ms++) {
-		if (fd_used_idx(&d) == idx)
-			return true;
-		usleep(1000);
-	}
-	return false;
+	return fd_wait_used(&d, idx);
 }
 
 TEST(batch_served_with_one_interrupt)

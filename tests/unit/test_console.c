@@ -24,19 +24,6 @@ enum { RX, TX };
 static struct device dev;
 static struct fake_driver d; /* the driver of the queue under test */
 
-/* The queue's thread, as the transport runs it. */
-static pthread_t thread;
-static atomic_bool thread_done;
-
-static void *thread_main(void *arg)
-{
-	int q = (int)(long)arg;
-
-	console_type.service[q](&d.vq);
-	atomic_store(&thread_done, true);
-	return NULL;
-}
-
 static void setup(void)
 {
 	struct fd_config cfg = {.num = 16};
@@ -59,9 +46,7 @@ static void teardown(void)
 /* Start queue (q)'s thread; for rx, wait until it says it listens. */
 static void thread_start(int q)
 {
-	atomic_store(&thread_done, false);
-	CHECK_EQ(pthread_create(&thread, NULL, thread_main, (void *)(long)q),
-		 0);
+	fd_service_start(&d, console_type.service[q]);
 	for (int ms = 0; q == RX && ms < 2000; ms++) {
 		if (console_input_live(&dev))
 			break;
@@ -69,23 +54,9 @@ static void thread_start(int q)
 	}
 }
 
-/* Stop it as the transport does: signal stop_fd, join, clear stop_fd.
- * False if it would not stop (it is then left behind, so the suite
- * fails rather than hangs). */
 static bool thread_stop(void)
 {
-	struct timespec t;
-	u64 one = 1, count;
-
-	CHECK_EQ(write(d.vq.stop_fd, &one, sizeof(one)), 8);
-	clock_gettime(CLOCK_REALTIME, &t);
-	t.tv_sec += 2;
-	if (pthread_timedjoin_np(thread, NULL, &t)) {
-		pthread_detach(thread);
-		return false;
-	}
-	CHECK_EQ(read(d.vq.stop_fd, &count, sizeof(count)), 8);
-	return atomic_load(&thread_done);
+	return fd_service_stop(&d);
 }
 
 /* Over 100 ms, the thread must sleep, not spin: a spinning thread burns
@@ -96,20 +67,18 @@ static bool thread_sleeps(void)
 	clockid_t id;
 	double ms;
 
-	if (pthread_getcpuclockid(thread, &id) || clock_gettime(id, &t0))
+	if (pthread_getcpuclockid(d.service_thread, &id) ||
+	    clock_gettime(id, &t0))
 		return false;
 	usleep(100000);
 	clock_gettime(id, &t1);
 	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-	return ms < 20 && !atomic_load(&thread_done);
+	return ms < 20 && !fd_service_done(&d);
 }
 
-/* Wait up to 2 s for the driver to see (n) used chains. */
 static bool wait_used(u16 n)
 {
-	for (int ms = 0; ms < 2000 && fd_used_idx(&d) != n; ms++)
-		usleep(1000);
-	return fd_used_idx(&d) == n;
+	return fd_wait_used(&d, n);
 }
 
 /* Wait up to 2 s for (n) interrupts, then a little for any extra. */
@@ -404,9 +373,9 @@ TEST(rx_not_live_without_ready_queue)
 	setup();
 	vq_reset(&d.vq);
 	thread_start(RX);
-	for (int ms = 0; ms < 2000 && !atomic_load(&thread_done); ms++)
+	for (int ms = 0; ms < 2000 && !fd_service_done(&d); ms++)
 		usleep(1000);
-	CHECK(atomic_load(&thread_done));
+	CHECK(fd_service_done(&d));
 	CHECK(!console_input_live(&dev));
 	CHECK(thread_stop());
 	teardown();
@@ -567,11 +536,11 @@ TEST(rx_returns_on_broken_queue)
 	fd_kick(&d);
 	fd_log_start();
 	CHECK_EQ(console_input(&dev, (const u8 *)"x", 1), 1);
-	for (int ms = 0; ms < 2000 && !atomic_load(&thread_done); ms++)
+	for (int ms = 0; ms < 2000 && !fd_service_done(&d); ms++)
 		usleep(1000);
 	CHECK_EQ(fd_log_end(), 1);
 	CHECK(strstr(fd_log, "bad driver: descriptor loop") != NULL);
-	CHECK(atomic_load(&thread_done));
+	CHECK(fd_service_done(&d));
 	CHECK(!console_input_live(&dev));
 	CHECK(thread_stop());
 	teardown();

@@ -80,17 +80,6 @@ TEST(spec_5_4_6_2_fill_caps_a_request)
 /* The thread side: one driver (d), one device (dev), one thread. */
 static struct fake_driver d;
 static struct device dev;
-static pthread_t thread;
-static atomic_bool thread_done;
-
-static void *thread_main(void *unused)
-{
-	(void)unused;
-	rng_type.service[0](&d.vq);
-	atomic_store(&thread_done, true);
-	return NULL;
-}
-
 static void setup(void)
 {
 	struct fd_config cfg = {.num = 16};
@@ -105,19 +94,12 @@ static void setup(void)
 
 static void thread_start(void)
 {
-	atomic_store(&thread_done, false);
-	CHECK_EQ(pthread_create(&thread, NULL, thread_main, NULL), 0);
+	fd_service_start(&d, rng_type.service[0]);
 }
 
-/* Wait up to 2 s for the driver to see (n) used chains. */
 static bool wait_used(u16 n)
 {
-	for (int ms = 0; ms < 2000; ms++) {
-		if (fd_used_idx(&d) == n)
-			return true;
-		usleep(1000);
-	}
-	return false;
+	return fd_wait_used(&d, n);
 }
 
 /* Wait up to 2 s for the driver to have had (n) interrupts. */
@@ -132,21 +114,9 @@ static bool wait_interrupts(unsigned int n)
 	return fd_interrupts(&d) == n;
 }
 
-/* Stop the thread as the transport does; false if it would not stop
- * (then it is left behind, so the suite fails rather than hangs). */
 static bool thread_stop(void)
 {
-	struct timespec t;
-	u64 one = 1;
-
-	CHECK_EQ(write(d.vq.stop_fd, &one, sizeof(one)), 8);
-	clock_gettime(CLOCK_REALTIME, &t);
-	t.tv_sec += 2;
-	if (pthread_timedjoin_np(thread, NULL, &t)) {
-		pthread_detach(thread);
-		return false;
-	}
-	return atomic_load(&thread_done);
+	return fd_service_stop(&d);
 }
 
 static void teardown(void)
@@ -214,7 +184,7 @@ TEST(service_batch_then_stop)
 	setup();
 	thread_start();
 	usleep(20000); /* asleep on an empty ring */
-	CHECK(!atomic_load(&thread_done));
+	CHECK(!fd_service_done(&d));
 	for (int k = 0; k < 8; k++) {
 		b[k] = fd_buf(&d, 32 + k);
 		memset(fd_ptr(&d, b[k].addr, b[k].len), 0, b[k].len);
@@ -248,10 +218,10 @@ TEST(service_returns_on_broken_queue)
 	CHECK(fd_add_bad(&d, FD_BAD_LOOP) >= 0);
 	fd_log_start();
 	thread_start();
-	for (int ms = 0; ms < 2000 && !atomic_load(&thread_done); ms++)
+	for (int ms = 0; ms < 2000 && !fd_service_done(&d); ms++)
 		usleep(1000);
 	fd_log_end();
-	CHECK(atomic_load(&thread_done));
+	CHECK(fd_service_done(&d));
 	CHECK(d.vq.broken);
 	CHECK(thread_stop());
 	teardown();
