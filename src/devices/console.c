@@ -129,26 +129,7 @@ static void drain(int fd)
 /* Sleep until there is input (0) or the transport stops us. */
 static int wait_input(struct console *c, int stop_fd)
 {
-	struct pollfd p[2] = {
-		{.fd = c->input_fd, .events = POLLIN},
-		{.fd = stop_fd, .events = POLLIN},
-	};
-
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (p[1].revents)
-			return -ESHUTDOWN;
-		if (p[0].revents & (POLLERR | POLLNVAL))
-			return -EBADF;
-		if (p[0].revents)
-			break;
-	}
-	drain(c->input_fd);
-	return 0;
+	return vq_wait_event(c->input_fd, stop_fd);
 }
 
 /*

@@ -537,11 +537,11 @@ static bool stop_requested(struct virtqueue *vq)
 }
 
 /* Sleep until the guest kicks us (0) or the transport stops us. */
-static int wait_kick(struct virtqueue *vq)
+int vq_wait_event(int fd, int stop_fd)
 {
 	struct pollfd fds[2] = {
-		{.fd = vq->kick_fd, .events = POLLIN},
-		{.fd = vq->stop_fd, .events = POLLIN},
+		{.fd = fd, .events = POLLIN},
+		{.fd = stop_fd, .events = POLLIN},
 	};
 	u64 count;
 
@@ -558,11 +558,16 @@ static int wait_kick(struct virtqueue *vq)
 		if (fds[0].revents)
 			break;
 	}
-	/* Empty the counter: a kick only means "look again". */
-	if (read(vq->kick_fd, &count, sizeof(count)) < 0) {
+	/* Empty the counter: an event only means "look again". */
+	if (read(fd, &count, sizeof(count)) < 0) {
 		/* Already empty (a non-blocking eventfd): just as good. */
 	}
 	return 0;
+}
+
+static int wait_kick(struct virtqueue *vq)
+{
+	return vq_wait_event(vq->kick_fd, vq->stop_fd);
 }
 
 /*L:400

@@ -183,4 +183,13 @@ void vq_disable_notify(struct virtqueue *vq);
  */
 bool vq_enable_notify(struct virtqueue *vq);
 
+/*
+ * Sleep until eventfd (fd) is signalled, then empty it and return 0; or
+ * return -ESHUTDOWN as soon as (stop_fd) is (left signalled), or -errno.
+ * The sleep of every service thread: wait_for_vq_desc() uses it on the
+ * kick fd, a device may use it on an event source of its own.  Service
+ * thread only.
+ */
+int vq_wait_event(int fd, int stop_fd);
+
 #endif
