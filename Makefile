@@ -84,4 +84,8 @@ format:
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/lguest
 
+# The sanitizer objects are only reached through the unit-test pattern
+# rule; without this make deletes them as intermediates after each run.
+.SECONDARY: $(SAN_OBJS)
+
 -include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d)
