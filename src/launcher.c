@@ -238,12 +238,16 @@ static void load_guest(struct launcher *l, struct boot_info *info)
 }
 
 /*
- * The user's keys go to the virtio console once the guest's driver has it
- * running (hvc0), and to the serial port before that, or without one.
+ * The user's keys go to the virtio console (hvc0) once the guest's driver
+ * has it running and the guest has written to it, so we know something
+ * there is talking to the user; to the serial port before that, or
+ * without one.  A guest booted with console=ttyS0 alone loads the driver
+ * too, but never writes to hvc0, and keeps its keys on ttyS0.
  */
 static bool console_live(struct launcher *l)
 {
-	return l->console && console_input_live(l->console);
+	return l->console && console_input_live(l->console) &&
+	       console_spoken(l->console);
 }
 
 static size_t input_room(struct launcher *l)

@@ -29,6 +29,7 @@
 struct console {
 	atomic_int out_fd;    /* where guest output goes */
 	atomic_bool live;     /* the receive thread is running */
+	atomic_bool spoken;   /* the guest wrote to us since reset */
 	int input_fd;	      /* eventfd: console_input() added bytes */
 	pthread_mutex_t lock; /* guards the input ring below */
 	u8 ring[CONSOLE_INPUT_SIZE];
@@ -197,6 +198,8 @@ static void console_tx(struct virtqueue *vq)
 	while ((head = wait_for_vq_desc(vq, iov, ARRAY_SIZE(iov), &out, &in)) >=
 	       0) {
 		console_write_out(atomic_load(&c->out_fd), iov, out);
+		if (out)
+			atomic_store(&c->spoken, true);
 		add_used(vq, head, 0);
 	}
 }
@@ -210,6 +213,13 @@ bool console_input_live(struct device *dev)
 	struct console *c = dev->priv;
 
 	return c && atomic_load(&c->live);
+}
+
+bool console_spoken(struct device *dev)
+{
+	struct console *c = dev->priv;
+
+	return c && atomic_load(&c->spoken);
 }
 
 size_t console_input_room(struct device *dev)
@@ -294,6 +304,7 @@ static void console_reset(struct device *dev)
 	pthread_mutex_unlock(&c->lock);
 	drain(c->input_fd);
 	atomic_store(&c->live, false);
+	atomic_store(&c->spoken, false);
 }
 
 static void console_destroy(struct device *dev)
@@ -335,6 +346,7 @@ static int console_create(struct device *dev, const char *opt, char *err,
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->out_fd, STDOUT_FILENO);
 	atomic_init(&c->live, false);
+	atomic_init(&c->spoken, false);
 	dev->features = 0;
 	offer_size(dev, STDOUT_FILENO);
 	dev->priv = c;

@@ -31,6 +31,12 @@ extern const struct device_type console_type;
  */
 bool console_input_live(struct device *dev);
 
+/* Has the guest written anything to the console since its last reset?  A
+ * guest whose shell runs on hvc0 has; one booted with console=ttyS0 alone
+ * never writes to hvc0, and its keys belong to the serial port even
+ * though the driver is up.  Any thread. */
+bool console_spoken(struct device *dev);
+
 /* How many bytes console_input() would take now: 0 while not live or
  * while the guest has not drained what we hold.  Any thread. */
 size_t console_input_room(struct device *dev);

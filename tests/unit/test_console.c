@@ -317,6 +317,31 @@ TEST(tx_service_writes_chains_in_order)
 	teardown();
 }
 
+/* The console has "spoken" once the guest wrote to it, and not again
+ * until a reset: the Launcher sends keys to hvc0 only then. */
+TEST(tx_spoken_after_output_until_reset)
+{
+	struct fd_buf a;
+
+	setup();
+	open_pipe();
+	console_set_output(&dev, pipe_fds[1]);
+	CHECK(!console_spoken(&dev));
+	thread_start(TX);
+	usleep(20000);
+	CHECK(!console_spoken(&dev));
+	a = text_buf("$ ");
+	fd_add_chain(&d, &a, 1, NULL, 0);
+	fd_kick(&d);
+	CHECK(wait_used(1));
+	CHECK(console_spoken(&dev));
+	CHECK(thread_stop());
+	console_type.reset(&dev);
+	CHECK(!console_spoken(&dev));
+	close_pipe();
+	teardown();
+}
+
 /* Output the user no longer reads is dropped, the chains still come
  * back, and the thread goes on until stopped. */
 TEST(tx_service_survives_closed_output)
@@ -555,6 +580,7 @@ int main(void)
 		T(write_out_rides_short_writes),
 		T(write_out_to_closed_output),
 		T(tx_service_writes_chains_in_order),
+		T(tx_spoken_after_output_until_reset),
 		T(tx_service_survives_closed_output),
 		T(rx_live_only_while_thread_runs),
 		T(rx_not_live_without_ready_queue),
