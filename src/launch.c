@@ -47,7 +47,6 @@ static const char usage_head[] =
 	"Devices (virtio-mmio, each queue served by its own thread):\n";
 
 static const char usage_tail[] =
-	"  --tunnet=...         (networking: not yet supported in this build)\n"
 	"\n"
 	"The console is on this terminal: the guest's hvc0 once its virtio\n"
 	"console driver is up, its first serial port (ttyS0) before that and\n"
@@ -74,7 +73,6 @@ enum {
 	OPT_USERNAME,
 	OPT_CHROOT,
 	OPT_CONSOLE,
-	OPT_TUNNET,
 	OPT_DEVICE, /* + index into device_types[] */
 };
 
@@ -89,7 +87,6 @@ static const struct option base_options[] = {
 	{"username", required_argument, NULL, OPT_USERNAME},
 	{"chroot", required_argument, NULL, OPT_CHROOT},
 	{"console", required_argument, NULL, OPT_CONSOLE},
-	{"tunnet", required_argument, NULL, OPT_TUNNET},
 };
 
 /* The fixed options, then one per device type that has an option: a new
@@ -252,10 +249,6 @@ enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 					    "serial.",
 					    optarg);
 			break;
-		case OPT_TUNNET:
-			return fail(err, errlen,
-				    "--tunnet is not yet supported: its virtio "
-				    "device comes in a later release.");
 		default:
 			if (c >= OPT_DEVICE) {
 				if (!add_device(l, device_types[c - OPT_DEVICE],

@@ -8,13 +8,11 @@
 
 #include "devices/block.h"
 #include "devices/console.h"
+#include "devices/net.h"
 #include "devices/rng.h"
 
 const struct device_type *const device_types[] = {
-	&console_type,
-	&block_type,
-	&rng_type,
-	NULL,
+	&console_type, &block_type, &rng_type, &net_type, NULL,
 };
 
 const struct device_type *device_type_by_option(const char *option)

@@ -124,7 +124,7 @@ TEST(bad_cpus)
 }
 
 /* The original's device options, in its own documented order, become
- * device descriptions; networking is still refused clearly. */
+ * device descriptions. */
 TEST(device_options)
 {
 	CHECK_EQ(PARSE("64", "vmlinux", "--block=rootfile", "--rng",
@@ -143,8 +143,10 @@ TEST(device_options)
 	CHECK(strstr(err, "--rng may be given only once"));
 	CHECK_EQ(PARSE("64", "k", "--block"), LAUNCH_ERROR);
 	CHECK(strstr(err, "needs a value"));
-	CHECK_EQ(PARSE("64", "k", "--tunnet=192.168.19.1"), LAUNCH_ERROR);
-	CHECK(strstr(err, "--tunnet is not yet supported"));
+	CHECK_EQ(PARSE("64", "k", "--tunnet=192.168.19.1", "--tunnet=tap:t0"),
+		 LAUNCH_RUN);
+	CHECK_STR(l.devices[0].type->option, "tunnet");
+	CHECK_EQ(l.ndevices, 2);
 }
 
 TEST(too_many_devices)
