@@ -592,6 +592,7 @@ int net_parse_option(const char *opt, struct net_opts *o, char *err,
 	}
 	if (has_mac < 0)
 		return -1;
+	o->mac_given = has_mac;
 	if (!has_mac)
 		net_derive_mac(o->mode == NET_TAP ? o->name : opt, o->mac);
 	return 0;
@@ -617,6 +618,10 @@ static int net_create(struct device *dev, const char *opt, char *err,
 	fd = tap_open(o.mode == NET_TAP ? o.name : NULL, name, err, errlen);
 	if (fd < 0)
 		return -1;
+	/* The tap's name is unique on this host while it lives, and the
+	 * same from run to run ("lguest0" for the first): the MAC too. */
+	if (!o.mac_given)
+		net_derive_mac(name, o.mac);
 	if (o.mode == NET_IP &&
 	    (tap_configure_ip(name, o.addr, o.prefix, err, errlen) ||
 	     tap_up(name, err, errlen)))

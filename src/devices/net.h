@@ -36,12 +36,14 @@ struct net_opts {
 	struct in_addr addr; /* NET_IP: network byte order */
 	unsigned int prefix; /* NET_IP: 1..32, default 24 */
 	u8 mac[ETH_ALEN];    /* given, or net_derive_mac()'s */
+	bool mac_given;	     /* :MAC was in the option */
 };
 
 /*
  * Parse --tunnet's value (opt) into (*o).  Without a MAC we derive one
- * from the tap's name for tap:NAME, from (opt) itself otherwise (the
- * kernel names those taps).  Returns 0, or -1 with one sentence in (err)
+ * from the tap's name for tap:NAME, from (opt) itself otherwise; creating
+ * the device derives it again from the name the kernel gave the new tap,
+ * so two lguests on one bridge do not share a MAC.  Returns 0, or -1 with one sentence in (err)
  * of (errlen) bytes.  Pure.
  */
 int net_parse_option(const char *opt, struct net_opts *o, char *err,
