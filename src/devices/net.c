@@ -498,6 +498,23 @@ static int parse_mac(const char *s, u8 mac[ETH_ALEN])
 	return mac[0] & 1 ? -1 : 0; /* a multicast MAC is no card's */
 }
 
+/* The ":MAC" that may end any form, at (colon) (or NULL): 1 if there is
+ * one, 0 if not, -1 with a sentence if it is not a unicast MAC. */
+static int mac_suffix(const char *colon, struct net_opts *o, char *err,
+		      size_t errlen)
+{
+	if (!colon)
+		return 0;
+	if (parse_mac(colon + 1, o->mac)) {
+		snprintf(err, errlen,
+			 "--tunnet: '%s' is not a unicast MAC "
+			 "like 52:54:00:12:34:56",
+			 colon + 1);
+		return -1;
+	}
+	return 1;
+}
+
 /* "NAME[:MAC]" after "bridge:" or "tap:". */
 static int parse_named(const char *s, struct net_opts *o, char *err,
 		       size_t errlen)
@@ -514,14 +531,7 @@ static int parse_named(const char *s, struct net_opts *o, char *err,
 	}
 	memcpy(o->name, s, len);
 	o->name[len] = '\0';
-	if (colon && parse_mac(colon + 1, o->mac)) {
-		snprintf(err, errlen,
-			 "--tunnet: '%s' is not a unicast MAC "
-			 "like 52:54:00:12:34:56",
-			 colon + 1);
-		return -1;
-	}
-	return colon ? 1 : 0;
+	return mac_suffix(colon, o, err, errlen);
 }
 
 static int parse_ip(const char *opt, struct net_opts *o, char *err,
@@ -558,14 +568,7 @@ static int parse_ip(const char *opt, struct net_opts *o, char *err,
 		return -1;
 	}
 	o->prefix = prefix;
-	if (colon && parse_mac(colon + 1, o->mac)) {
-		snprintf(err, errlen,
-			 "--tunnet: '%s' is not a unicast MAC "
-			 "like 52:54:00:12:34:56",
-			 colon + 1);
-		return -1;
-	}
-	return colon ? 1 : 0;
+	return mac_suffix(colon, o, err, errlen);
 }
 
 int net_parse_option(const char *opt, struct net_opts *o, char *err,

@@ -403,6 +403,21 @@ bool fd_service_done(struct fake_driver *d)
 	return atomic_load(&d->service_done);
 }
 
+bool fd_service_sleeps(struct fake_driver *d)
+{
+	struct timespec t0, t1;
+	clockid_t id;
+	double ms;
+
+	if (pthread_getcpuclockid(d->service_thread, &id) ||
+	    clock_gettime(id, &t0))
+		return false;
+	usleep(100000);
+	clock_gettime(id, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	return ms < 20 && !fd_service_done(d);
+}
+
 bool fd_wait_used(struct fake_driver *d, u16 idx)
 {
 	for (int ms = 0; ms < 5000; ms++) {

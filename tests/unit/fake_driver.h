@@ -133,6 +133,11 @@ bool fd_service_stop(struct fake_driver *d);
 /* Has the service routine returned? */
 bool fd_service_done(struct fake_driver *d);
 
+/* Over 100 ms, does the service thread sleep rather than spin?  A
+ * spinning thread burns most of that CPU time, even on a busy machine:
+ * true if it used under 20 ms and has not returned. */
+bool fd_service_sleeps(struct fake_driver *d);
+
 /* Wait up to 5 s for the used index to reach (idx). */
 bool fd_wait_used(struct fake_driver *d, u16 idx);
 

@@ -59,21 +59,9 @@ static bool thread_stop(void)
 	return fd_service_stop(&d);
 }
 
-/* Over 100 ms, the thread must sleep, not spin: a spinning thread burns
- * most of that CPU time, even on a busy machine. */
 static bool thread_sleeps(void)
 {
-	struct timespec t0, t1;
-	clockid_t id;
-	double ms;
-
-	if (pthread_getcpuclockid(d.service_thread, &id) ||
-	    clock_gettime(id, &t0))
-		return false;
-	usleep(100000);
-	clock_gettime(id, &t1);
-	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-	return ms < 20 && !fd_service_done(&d);
+	return fd_service_sleeps(&d);
 }
 
 static bool wait_used(u16 n)

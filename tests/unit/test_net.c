@@ -65,20 +65,9 @@ static void start(int q)
 	fd_service_start(&d, net_type.service[q]);
 }
 
-/* Over 100 ms, the thread must sleep, not spin. */
 static bool thread_sleeps(void)
 {
-	struct timespec t0, t1;
-	clockid_t id;
-	double ms;
-
-	if (pthread_getcpuclockid(d.service_thread, &id) ||
-	    clock_gettime(id, &t0))
-		return false;
-	usleep(100000);
-	clock_gettime(id, &t1);
-	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-	return ms < 20 && !fd_service_done(&d);
+	return fd_service_sleeps(&d);
 }
 
 /* A buffer in fake RAM holding (len) bytes of (seed)'s pattern. */
