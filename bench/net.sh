@@ -47,7 +47,7 @@ for vmm in lguest qemu; do
 			;;
 		esac
 	done
-	wait
+	wait "$VMM_PID"
 	kill "$sink" 2>/dev/null
 	[ "$vmm" = qemu ] && ip link del lgbench0 2>/dev/null
 	rtt[$vmm]=$(sed -n 's/^netbench: rtt //p' "$log")

@@ -56,11 +56,14 @@ struct net {
 	unsigned int tx_warnings, rx_warnings;
 	u64 tx_dropped, rx_dropped;
 
-	/* The receive thread's chains, in ring order. */
+	/* The receive thread's chains, in ring order, and their buffers in
+	 * iov[], with one slot to spare for the spill buffer. */
 	struct rx_chain chain[NET_RX_CHAINS];
 	unsigned int chains, iov_used;
 	size_t room; /* bytes in all of them */
-	struct iovec iov[NET_MAX_IOV];
+	struct iovec iov[NET_MAX_IOV + 1];
+	/* Where the part of a packet that did not fit the chains lands. */
+	u8 spill[NET_HDR_LEN + NET_MAX_FRAME];
 };
 
 /*
@@ -231,6 +234,56 @@ static size_t rx_target(const struct device *dev)
 }
 
 /*
+ * Take one more receive chain from the ring, sleeping for it if (wait).
+ * Returns 1 if we hold one more, 0 if the ring had none (or only one too
+ * long for us, handed back), negative to stop.
+ */
+static int rx_hold(struct net *net, struct virtqueue *vq, bool wait)
+{
+	struct iovec *iov = net->iov + net->iov_used;
+	unsigned int max = NET_MAX_IOV - net->iov_used;
+	unsigned int out, in;
+	size_t cap;
+
+	for (;;) {
+		int head = wait ? wait_for_vq_desc(vq, iov, max, &out, &in)
+				: vq_pop(vq, iov, max, &out, &in);
+
+		if (head == -EAGAIN || head == -E2BIG)
+			return 0;
+		if (head < 0)
+			return head;
+		/* 5.1.6.3.1: the driver "MUST add the receive buffers as
+		 * device-writable"; readable ones we skip. */
+		cap = iov_len(iov + out, in);
+		if (cap >= NET_HDR_LEN) {
+			memmove(iov, iov + out, in * sizeof(*iov));
+			net->chain[net->chains++] = (struct rx_chain){
+				.head = head,
+				.iov_start = net->iov_used,
+				.iov_num = in,
+				.cap = cap > UINT32_MAX ? UINT32_MAX : (u32)cap,
+			};
+			net->iov_used += in;
+			net->room += cap;
+			return 1;
+		}
+		net->rx_dropped++;
+		complain(vq, &net->rx_warnings,
+			 "receive buffer of %zu bytes: no room for the header",
+			 cap);
+		add_used(vq, head, 0);
+	}
+}
+
+/* Room in our arrays for one more chain? */
+static bool rx_can_hold(const struct net *net)
+{
+	return net->chains < NET_RX_CHAINS &&
+	       net->iov_used + NET_RX_IOV_SLACK <= NET_MAX_IOV;
+}
+
+/*
  * Hold at least one chain, sleeping for it if need be, and with
  * MRG_RXBUF as many as the biggest packet could fill, if the ring has
  * them.  Returns 0, or negative to stop.
@@ -238,45 +291,45 @@ static size_t rx_target(const struct device *dev)
 static int rx_gather(struct net *net, struct virtqueue *vq)
 {
 	bool mrg = device_has_feature(vq->dev, VIRTIO_NET_F_MRG_RXBUF);
-	unsigned int out, in;
+	int r;
 
-	while (!net->chains ||
-	       (mrg && net->room < rx_target(vq->dev) &&
-		net->chains < NET_RX_CHAINS &&
-		net->iov_used + NET_RX_IOV_SLACK <= NET_MAX_IOV)) {
-		struct iovec *iov = net->iov + net->iov_used;
-		unsigned int max = NET_MAX_IOV - net->iov_used;
-		int head = net->chains
-				   ? vq_pop(vq, iov, max, &out, &in)
-				   : wait_for_vq_desc(vq, iov, max, &out, &in);
-		size_t cap;
-
-		if (head == -EAGAIN || head == -E2BIG)
-			return 0; /* we have one: that will do */
-		if (head < 0)
-			return head;
-		/* 5.1.6.3.1: the driver "MUST add the receive buffers as
-		 * device-writable"; readable ones we skip. */
-		cap = iov_len(iov + out, in);
-		if (cap < NET_HDR_LEN) {
-			net->rx_dropped++;
-			complain(vq, &net->rx_warnings,
-				 "receive buffer of %zu bytes: no room for "
-				 "the header",
-				 cap);
-			add_used(vq, head, 0);
-			continue;
-		}
-		memmove(iov, iov + out, in * sizeof(*iov));
-		net->chain[net->chains++] = (struct rx_chain){
-			.head = head,
-			.iov_start = net->iov_used,
-			.iov_num = in,
-			.cap = cap > UINT32_MAX ? UINT32_MAX : (u32)cap,
-		};
-		net->iov_used += in;
-		net->room += cap;
+	while (!net->chains) {
+		r = rx_hold(net, vq, true);
+		if (r < 0)
+			return r;
 	}
+	while (mrg && net->room < rx_target(vq->dev) && rx_can_hold(net)) {
+		r = rx_hold(net, vq, false);
+		if (r <= 0)
+			return r < 0 ? r : 0; /* we have one: that will do */
+	}
+	return 0;
+}
+
+/*
+ * A packet of (len) bytes filled every chain we held, (have) bytes, and
+ * the rest went to the spill buffer.  With MRG_RXBUF more chains can take
+ * it: wait for the Guest to post them, and copy the rest in.  Returns 0
+ * when the packet is whole in the chains, -ENOBUFS when it cannot be
+ * (no MRG_RXBUF, or more chains than we hold at once), or negative to
+ * stop.
+ */
+static int rx_unspill(struct net *net, struct virtqueue *vq, size_t have,
+		      size_t len)
+{
+	unsigned int from = net->iov_used;
+	int r;
+
+	if (!device_has_feature(vq->dev, VIRTIO_NET_F_MRG_RXBUF))
+		return -ENOBUFS;
+	while (net->room < len) {
+		if (!rx_can_hold(net))
+			return -ENOBUFS;
+		r = rx_hold(net, vq, true);
+		if (r < 0)
+			return r;
+	}
+	iov_fill(net->iov + from, net->iov_used - from, net->spill, len - have);
 	return 0;
 }
 
@@ -313,19 +366,24 @@ static void set_num_buffers(struct net *net, unsigned int k)
 
 /*
  * Read one packet from the tap straight into the chains we hold.  Returns
- * 1 for a packet (delivered or dropped), 0 when the tap has none, or
- * negative when the tap is gone for good.
+ * 1 for a packet (delivered or dropped), 0 when the tap has none,
+ * -EPIPE when the tap is gone for good, or another negative to stop.
  */
 static int rx_receive(struct net *net, struct virtqueue *vq)
 {
 	bool mrg = device_has_feature(vq->dev, VIRTIO_NET_F_MRG_RXBUF);
 	unsigned int n = mrg ? net->chains : 1, k;
+	unsigned int niov = mrg ? net->iov_used : net->chain[0].iov_num;
+	size_t have = mrg ? net->room : net->chain[0].cap;
 	u32 cap[NET_RX_CHAINS], used[NET_RX_CHAINS];
 	ssize_t r;
+	int e;
 
+	/* Past the chains, the spill buffer: a packet bigger than what the
+	 * Guest gave us is not cut short where we cannot tell. */
+	net->iov[niov] = (struct iovec){net->spill, sizeof(net->spill)};
 	do
-		r = readv(net->fd, net->iov,
-			  mrg ? net->iov_used : net->chain[0].iov_num);
+		r = readv(net->fd, net->iov, niov + 1);
 	while (r < 0 && errno == EINTR);
 	if (r < 0 && errno == EAGAIN)
 		return 0;
@@ -338,6 +396,20 @@ static int rx_receive(struct net *net, struct virtqueue *vq)
 		net->rx_dropped++;
 		complain(vq, &net->rx_warnings, "dropped: %zd-byte packet", r);
 		return 1;
+	}
+	if ((size_t)r > have) {
+		e = rx_unspill(net, vq, have, r);
+		if (e == -ENOBUFS) {
+			net->rx_dropped++;
+			complain(vq, &net->rx_warnings,
+				 "dropped: %zd-byte packet, %zu bytes of "
+				 "buffers",
+				 r, mrg ? net->room : have);
+			return 1;
+		}
+		if (e < 0)
+			return e;
+		n = net->chains;
 	}
 	for (unsigned int i = 0; i < n; i++)
 		cap[i] = net->chain[i].cap;
@@ -363,7 +435,9 @@ static int rx_receive(struct net *net, struct virtqueue *vq)
  * as many buffers as the biggest frame could fill, read across all of
  * them, and tell the Guest in the header's num_buffers how many the frame
  * took.  The ones it did not take wait for the next frame: a popped
- * buffer cannot be pushed back.
+ * buffer cannot be pushed back.  If the ring ran short, what did not fit
+ * lands in a spill buffer of ours, and we wait for the Guest to post
+ * more: a frame is delivered whole or dropped and counted, never cut.
  *
  * We interrupt the Guest every few frames and whenever the tap runs dry;
  * with event idx the Guest says itself when it wants to hear. :*/
@@ -378,8 +452,10 @@ static void net_rx(struct virtqueue *vq)
 		if (rx_gather(net, vq) < 0)
 			return;
 		r = rx_receive(net, vq);
-		if (r < 0)
+		if (r == -EPIPE)
 			break;
+		if (r < 0)
+			return;
 		if (r > 0 && ++since_irq < NET_RX_BATCH)
 			continue;
 		trigger_irq(vq);
@@ -437,6 +513,10 @@ static void net_destroy(struct device *dev)
 
 	if (!net)
 		return;
+	if (net->tx_dropped || net->rx_dropped)
+		verbose("%s: dropped %llu frames from the guest, %llu to it",
+			dev->name, (unsigned long long)net->tx_dropped,
+			(unsigned long long)net->rx_dropped);
 	close(net->fd);
 	free(net);
 	dev->priv = NULL;

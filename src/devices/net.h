@@ -64,7 +64,7 @@ const char *net_tx_check(const struct iovec *iov, unsigned int out_num);
  * Share a received packet of (len) bytes, header included, among receive
  * chains of (cap)[0..(n)-1] writable bytes, in order, as readv() filled
  * them: (used)[i] bytes for chain i.  Returns how many chains it took
- * (at least 1 for n > 0); bytes past the last chain were lost.  Pure.
+ * (at least 1 for n > 0); the caller makes sure they hold (len).  Pure.
  */
 unsigned int net_rx_fill(const u32 *cap, unsigned int n, size_t len, u32 *used);
 

@@ -6,6 +6,7 @@
 E2E_PASSED=0
 E2E_FAILED=0
 E2E_SKIPPED=0
+E2E_RETRIED=0
 E2E_LOGS=${E2E_LOGS:-build/e2e}
 mkdir -p "$E2E_LOGS"
 
@@ -13,6 +14,19 @@ pass() { echo "ok   $1"; E2E_PASSED=$((E2E_PASSED + 1)); }
 fail() {
 	echo "FAIL $1: $2"
 	E2E_FAILED=$((E2E_FAILED + 1))
+	# The first failure of a boot shows how its log ends: in CI that
+	# is all there is to go on.
+	if [ -n "${BOOT_LOG:-}" ] && [ "${E2E_SHOWN:-}" != "$BOOT_LOG" ]; then
+		E2E_SHOWN=$BOOT_LOG
+		show_tail "$BOOT_LOG"
+	fi
+}
+
+# show_tail LOG: its last lines, indented under the check.
+show_tail() {
+	[ -s "$1" ] || return 0
+	echo "     last lines of $1:"
+	tail -n 12 "$1" | sed 's/^/     | /'
 }
 skip() { echo "skip $1: $2"; E2E_SKIPPED=$((E2E_SKIPPED + 1)); }
 
@@ -37,7 +51,7 @@ count() { grep -Ec -- "$2" "$1" || true; }
 # boot NAME [lguest args...]: run lguest with stdin from /dev/null, all
 # output (stdout and stderr, \r removed) in $E2E_LOGS/NAME.log and its exit
 # status in BOOT_STATUS.  Bounded: a hung guest fails, never hangs us.
-boot() {
+boot_once() {
 	local name=$1
 	shift
 	local log=$E2E_LOGS/$name.log
@@ -52,7 +66,7 @@ boot() {
 # once a line matching WAIT-REGEX appears, write INPUT (printf %b escapes)
 # to the guest's console.  tr must not buffer (stdbuf -o0), or the line we
 # wait for reaches the log only when lguest exits.
-boot_interactive() {
+boot_interactive_once() {
 	local name=$1 wait=$2 input=$3
 	shift 3
 	local log=$E2E_LOGS/$name.log fifo
@@ -103,6 +117,8 @@ user_error() {
 }
 
 e2e_summary() {
+	[ "$E2E_RETRIED" -eq 0 ] ||
+		echo "e2e: $E2E_RETRIED boot(s) ran twice (see \"once more\" above)"
 	echo "$E2E_PASSED passed, $E2E_FAILED failed, $E2E_SKIPPED skipped"
 	[ "$E2E_FAILED" -eq 0 ]
 }
@@ -110,7 +126,7 @@ e2e_summary() {
 # boot_watch NAME REGEX FUNCTION [lguest args...]: like boot, but each time
 # a new line matching REGEX appears, call FUNCTION PID N (lguest's pid, and
 # how many such lines so far) while the guest runs on.
-boot_watch() {
+boot_watch_once() {
 	local name=$1 regex=$2 fn=$3
 	shift 3
 	local log=$E2E_LOGS/$name.log seen=0 n pid
@@ -134,3 +150,27 @@ boot_watch() {
 	BOOT_LOG=$log
 	echo "     ($name: exit $BOOT_STATUS, $(wc -l <"$log") lines in $log)"
 }
+
+# retried BOOT-FUNCTION NAME ARGS...: run a boot; if it timed out (124) or
+# the guest crashed (3) inside the test host, show how, and run it once
+# more.  Under QEMU's emulator the nested KVM has, rarely, stalled or
+# faulted a guest that runs fine on hardware; a second failure in a row
+# is ours, and fails.  On real hardware nothing is retried.
+retried() {
+	local fn=$1 name=$2
+	"$@"
+	case $BOOT_STATUS in
+	3 | 124) ;;
+	*) return 0 ;;
+	esac
+	show_tail "$BOOT_LOG"
+	[ -n "${LGUEST_IN_TESTHOST:-}" ] || return 0
+	echo "     ($name: exit $BOOT_STATUS under nested emulation: once more)"
+	E2E_RETRIED=$((E2E_RETRIED + 1))
+	mv "$BOOT_LOG" "$BOOT_LOG.first"
+	"$@"
+}
+
+boot() { retried boot_once "$@"; }
+boot_interactive() { retried boot_interactive_once "$@"; }
+boot_watch() { retried boot_watch_once "$@"; }

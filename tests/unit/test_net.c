@@ -229,7 +229,7 @@ TEST(rx_fill)
 	CHECK(used[0] == 100 && used[1] == 100 && used[2] == 50);
 	CHECK_EQ(net_rx_fill(cap, 3, 100, used), 1);
 	CHECK_EQ(used[0], 100);
-	CHECK_EQ(net_rx_fill(cap, 1, 250, used), 1); /* truncated */
+	CHECK_EQ(net_rx_fill(cap, 1, 250, used), 1); /* all it has */
 	CHECK_EQ(used[0], 100);
 }
 
@@ -422,6 +422,59 @@ TEST(rx_mrg_rxbuf_spans_chains)
 	teardown();
 }
 
+/* With MRG_RXBUF, a packet bigger than the chains we hold waits for the
+ * driver to post more, and arrives whole. */
+TEST(rx_mrg_short_ring_waits_for_more)
+{
+	struct fd_buf b[4];
+
+	setup(1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	for (int i = 0; i < 4; i++)
+		b[i] = frame(100, 0);
+	fd_add_chain(&d, NULL, 0, &b[0], 1);
+	fd_add_chain(&d, NULL, 0, &b[1], 1);
+	start(RX);
+	usleep(20000);
+	peer_send(350, 9);
+	CHECK(thread_sleeps()); /* on the kick fd, holding 200 bytes */
+	CHECK_EQ(fd_used_idx(&d), 0);
+	fd_add_chain(&d, NULL, 0, &b[2], 1);
+	fd_add_chain(&d, NULL, 0, &b[3], 1);
+	fd_kick(&d);
+	CHECK(fd_wait_used(&d, 4));
+	CHECK_EQ(num_buffers(b[0]), 4);
+	CHECK_EQ(fd_used(&d, 2).len, 100);
+	CHECK_EQ(fd_used(&d, 3).len, 50);
+	CHECK(is_frame(ram(b[1]), 100, 109));
+	CHECK(is_frame(ram(b[2]), 100, 209));
+	CHECK(is_frame(ram(b[3]), 50, (u8)309));
+	CHECK(fd_service_stop(&d));
+	teardown();
+}
+
+/* Without MRG_RXBUF a packet must fit one chain: a bigger one is dropped
+ * and counted, not cut short, and the chain takes the next packet. */
+TEST(rx_packet_too_big_dropped)
+{
+	struct fd_buf b;
+
+	setup(0);
+	b = frame(100, 0);
+	fd_add_chain(&d, NULL, 0, &b, 1);
+	fd_log_start();
+	start(RX);
+	usleep(20000);
+	peer_send(300, 0);
+	peer_send(NET_HDR_LEN + 30, 4);
+	CHECK(fd_wait_used(&d, 1));
+	CHECK(fd_service_stop(&d));
+	CHECK_EQ(fd_log_end(), 1);
+	CHECK(strstr(fd_log, "net0/rx: dropped: 300-byte packet, 100 bytes"));
+	CHECK_EQ(fd_used(&d, 0).len, NET_HDR_LEN + 30);
+	CHECK(is_frame(ram(b) + NET_HDR_LEN, 30, 4 + NET_HDR_LEN));
+	teardown();
+}
+
 TEST(rx_buffer_smaller_than_header_dropped)
 {
 	struct fd_buf tiny, b;
@@ -527,6 +580,8 @@ int main(void)
 		T(rx_packet_before_buffers_delivered_after_kick),
 		T(rx_buffers_without_packets_sleeps),
 		T(rx_mrg_rxbuf_spans_chains),
+		T(rx_mrg_short_ring_waits_for_more),
+		T(rx_packet_too_big_dropped),
 		T(rx_buffer_smaller_than_header_dropped),
 		T(rx_reset_forgets_held_chains),
 		T(rx_closed_tap_waits_for_stop),
