@@ -37,19 +37,25 @@ for vmm in lguest qemu; do
 	fi
 	rx[$vmm]=
 	coproc VMM { exec timeout 600 "${cmd[@]}" </dev/null 2>&1; }
+	vmm_pid=$VMM_PID # bash forgets it when the coprocess ends
 	while IFS= read -r line <&"${VMM[0]}"; do
 		line=${line%$'\r'}
 		echo "$line" >>"$log"
 		case $line in
 		"netbench: rx-ready"*)
-			t0=${EPOCHREALTIME/./}
-			pattern | timeout 120 nc -N 169.254.44.2 5004
+			# The guest's nc may not be listening yet: a refused
+			# connection costs nothing, so try again.
+			for try in 1 2 3 4 5 6 7 8 9 10; do
+				t0=${EPOCHREALTIME/./}
+				pattern | timeout 120 nc -N 169.254.44.2 5004 && break
+				sleep 0.5
+			done
 			t1=${EPOCHREALTIME/./}
 			rx[$vmm]+=" $(awk -v us=$((t1 - t0)) 'BEGIN { printf "%.1f", 67108864 / us }')"
 			;;
 		esac
 	done
-	wait "$VMM_PID"
+	wait "$vmm_pid"
 	kill "$sink" 2>/dev/null
 	[ "$vmm" = qemu ] && ip link del lgbench0 2>/dev/null
 	rtt[$vmm]=$(sed -n 's/^netbench: rtt //p' "$log")
