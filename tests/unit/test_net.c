@@ -125,6 +125,25 @@ static u16 num_buffers(struct fd_buf b)
 	return le16toh(h.num_buffers);
 }
 
+/* Post one 1600-byte receive buffer, enough for any untagged frame. */
+static struct fd_buf post_buffer(void)
+{
+	struct fd_buf b = frame(1600, 0);
+
+	fd_add_chain(&d, NULL, 0, &b, 1);
+	return b;
+}
+
+/* A packet of (len) bytes is waiting in the tap and the thread sleeps
+ * for a buffer: post one, kick, and the packet must land in it. */
+static void post_and_expect(u32 len)
+{
+	post_buffer();
+	fd_kick(&d);
+	CHECK(fd_wait_used(&d, 1));
+	CHECK_EQ(fd_used(&d, 0).len, len);
+}
+
 /*
  * Options and pure pieces.
  */
@@ -361,18 +380,12 @@ TEST(rx_packet_lands_in_buffer)
 
 TEST(rx_packet_before_buffers_delivered_after_kick)
 {
-	struct fd_buf b;
-
 	setup(0);
 	peer_send(NET_HDR_LEN + 40, 7);
 	start(RX);
 	CHECK(thread_sleeps()); /* on the kick fd */
 	CHECK_EQ(fd_used_idx(&d), 0);
-	b = frame(1600, 0);
-	fd_add_chain(&d, NULL, 0, &b, 1);
-	fd_kick(&d);
-	CHECK(fd_wait_used(&d, 1));
-	CHECK_EQ(fd_used(&d, 0).len, NET_HDR_LEN + 40);
+	post_and_expect(NET_HDR_LEN + 40);
 	CHECK(fd_service_stop(&d));
 	teardown();
 }
@@ -380,12 +393,9 @@ TEST(rx_packet_before_buffers_delivered_after_kick)
 /* Buffers but no packets: we hold a buffer and sleep on the tap. */
 TEST(rx_buffers_without_packets_sleeps)
 {
-	struct fd_buf b;
-
 	setup(0);
-	b = frame(1600, 0);
-	fd_add_chain(&d, NULL, 0, &b, 1);
-	fd_add_chain(&d, NULL, 0, &b, 1);
+	post_buffer();
+	post_buffer();
 	start(RX);
 	CHECK(thread_sleeps());
 	CHECK_EQ(fd_used_idx(&d), 0);
@@ -501,11 +511,8 @@ TEST(rx_buffer_smaller_than_header_dropped)
  * first buffer takes the next packet. */
 TEST(rx_reset_forgets_held_chains)
 {
-	struct fd_buf b;
-
 	setup(0);
-	b = frame(1600, 0);
-	fd_add_chain(&d, NULL, 0, &b, 1);
+	post_buffer();
 	start(RX);
 	usleep(20000);
 	CHECK(fd_service_stop(&d)); /* holding chain 0 */
@@ -521,11 +528,7 @@ TEST(rx_reset_forgets_held_chains)
 	start(RX);
 	CHECK(thread_sleeps()); /* no buffer yet: nothing is used */
 	CHECK_EQ(fd_used_idx(&d), 0);
-	b = frame(1600, 0);
-	fd_add_chain(&d, NULL, 0, &b, 1);
-	fd_kick(&d);
-	CHECK(fd_wait_used(&d, 1));
-	CHECK_EQ(fd_used(&d, 0).len, NET_HDR_LEN + 20);
+	post_and_expect(NET_HDR_LEN + 20);
 	CHECK(fd_service_stop(&d));
 	teardown();
 }
@@ -533,11 +536,8 @@ TEST(rx_reset_forgets_held_chains)
 /* A tap that closes stops receiving, without a spin, until stopped. */
 TEST(rx_closed_tap_waits_for_stop)
 {
-	struct fd_buf b;
-
 	setup(0);
-	b = frame(1600, 0);
-	fd_add_chain(&d, NULL, 0, &b, 1);
+	post_buffer();
 	fd_log_start();
 	start(RX);
 	close(peer);
