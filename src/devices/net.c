@@ -301,7 +301,7 @@ static int rx_gather(struct net *net, struct virtqueue *vq)
 	while (mrg && net->room < rx_target(vq->dev) && rx_can_hold(net)) {
 		r = rx_hold(net, vq, false);
 		if (r <= 0)
-			return r < 0 ? r : 0; /* we have one: that will do */
+			return r; /* 0: none, but we have one; that will do */
 	}
 	return 0;
 }
