@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 
 #include "guest_mem.h"
-#include "hw/ports.h"
+#include "layout.h"
 
 #define HUGE_PAGE (2 * MiB)
 

@@ -4,15 +4,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -21,15 +18,17 @@
 #include "boot/acpi.h"
 #include "boot/boot.h"
 #include "devices/console.h"
-#include "hw/ports.h"
+#include "fdio.h"
+#include "hw/boottimer.h"
 #include "launcher.h"
+#include "layout.h"
 #include "log.h"
+#include "sandbox.h"
 #include "term.h"
 
 void launcher_end(struct launcher *l, enum guest_end how, const char *fmt, ...)
 {
 	va_list ap;
-	u64 one = 1;
 
 	pthread_mutex_lock(&l->end_lock);
 	if (l->end == GUEST_RUNNING) {
@@ -37,11 +36,56 @@ void launcher_end(struct launcher *l, enum guest_end how, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(l->end_why, sizeof(l->end_why), fmt, ap);
 		va_end(ap);
-		if (write(l->end_fd, &one, sizeof(one)) < 0) {
-			/* An eventfd only refuses at 2^64-1 wake-ups. */
-		}
+		efd_signal(l->end_fd);
 	}
 	pthread_mutex_unlock(&l->end_lock);
+}
+
+int launcher_exit_status(enum guest_end end)
+{
+	switch (end) {
+	case GUEST_POWEROFF:
+		return 0;
+	case GUEST_PANIC:
+		return 2;
+	case GUEST_CRASH:
+		return 3;
+	case GUEST_REBOOT:
+		return 4;
+	case GUEST_STOPPED:
+		return 130;
+	default:
+		return 1;
+	}
+}
+
+/* The hardware's word on how the guest ends (hw/power.h)... */
+static void on_power(void *ctx, enum power_event ev, u16 port)
+{
+	struct launcher *l = ctx;
+
+	if (ev == POWER_OFF)
+		launcher_end(l, GUEST_POWEROFF, "guest powered off");
+	else if (ev == POWER_RESET)
+		launcher_end(l, GUEST_REBOOT,
+			     "guest asked for a reset (port %#x)", port);
+	else if (ev == POWER_PANIC)
+		launcher_end(l, GUEST_PANIC, "guest kernel panicked");
+}
+
+/* ...and the Host's (host/vcpu.h). */
+static void on_vcpu_end(void *ctx, struct vcpu *v, enum vcpu_exit how,
+			const char *why)
+{
+	struct launcher *l = ctx;
+
+	(void)v;
+	if (how == VCPU_RESET)
+		launcher_end(l, GUEST_REBOOT, "%s", why);
+	else if (how == VCPU_POWEROFF)
+		launcher_end(l, GUEST_POWEROFF, "%s", why);
+	else
+		launcher_end(l, GUEST_CRASH, "guest crashed: %s", why);
 }
 
 /* Open (path) for reading, or die naming it as (what) for the user. */
@@ -68,24 +112,20 @@ static int open_file(const char *path, const char *what)
 static u8 *read_file(int fd, const char *path, const char *what, size_t *size)
 {
 	struct stat st;
-	size_t done = 0;
+	size_t done;
 	u8 *buf;
+	int err;
 
 	if (fstat(fd, &st) < 0 || st.st_size == 0)
 		die("%s %s is empty.", what, path);
 	buf = malloc(st.st_size);
 	if (!buf)
 		die("%s %s is too big to read into memory.", what, path);
-	while (done < (size_t)st.st_size) {
-		ssize_t n = pread(fd, buf + done, st.st_size - done, done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			die_errno("cannot read %s %s", what, path);
-		if (n == 0)
-			break; /* it shrank under us: take what is there */
-		done += n;
+	err = fd_pread_all(fd, buf, st.st_size, 0, &done);
+	/* A file that shrank under us (-EIO): take what is there. */
+	if (err && err != -EIO) {
+		errno = -err;
+		die_errno("cannot read %s %s", what, path);
 	}
 	*size = done;
 	return buf;
@@ -105,60 +145,42 @@ static void check_host_memory(u64 mem_mb)
 		    (unsigned long long)mem_mb, (unsigned long long)host_mb);
 }
 
-/* The original Launcher's last act of set-up: give up root. */
-static void drop_privileges(const struct launch *cfg)
-{
-	struct passwd *pw = NULL;
-
-	if (cfg->username) {
-		pw = getpwnam(cfg->username);
-		if (!pw)
-			die("--username=%s: no such user.", cfg->username);
-	}
-	if (cfg->chroot) {
-		if (chroot(cfg->chroot) < 0)
-			die_errno("--chroot=%s failed", cfg->chroot);
-		if (chdir("/") < 0)
-			die_errno("cannot chdir into --chroot=%s", cfg->chroot);
-	}
-	if (pw) {
-		if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-		    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
-			die_errno("cannot become user %s", cfg->username);
-	}
-}
-
 /* Build one virtio device in the next register window; dies on the user's
  * mistake (a missing disk image, say) with the device's own sentence. */
 static struct mmio_dev *
 add_virtio(struct launcher *l, const struct device_type *type, const char *opt)
 {
 	struct mmio_dev *m = &l->virtio[l->nvirtio];
+	u64 base = VIRTIO_MMIO_GPA + l->nvirtio * VIRTIO_MMIO_SIZE;
 	unsigned int index = 0;
 	char err[256];
 
 	for (unsigned int i = 0; i < l->nvirtio; i++)
 		index += l->virtio[i].dev.type == type;
-	if (mmio_dev_init(m, type, index, opt, &l->mem,
-			  VIRTIO_MMIO_GPA + l->nvirtio * VIRTIO_MMIO_SIZE,
+	if (mmio_dev_init(m, type, index, opt, &l->mem, base,
 			  VIRTIO_IRQ_BASE + l->nvirtio, err, sizeof(err)) < 0)
 		die("%s", err);
+	if (bus_register(&l->bus, BUS_MMIO, base, VIRTIO_MMIO_SIZE,
+			 mmio_dev_access, m, m->dev.name, false))
+		die("no room on the bus for %s.", m->dev.name);
 	l->nvirtio++;
 	return m;
 }
 
 /*L:150
  * The virtio devices are made once, before the first boot: files are
- * opened and locked here, while we may still be root and before any
- * --chroot.  Like the original's device descriptor page, the guest learns
- * of them from a table we write into its memory, here the ACPI DSDT; a
- * reboot only resets them. :*/
+ * opened and locked here, and taps made, while we may still be root and
+ * before any --chroot.  Like the original's device descriptor page, the
+ * guest learns of them from a table we write into its memory, here the
+ * ACPI DSDT; a reboot only resets them. :*/
 static void make_devices(struct launcher *l)
 {
 	const struct launch *cfg = l->cfg;
 
-	if (!cfg->no_virtio_console)
+	if (!cfg->no_virtio_console) {
 		l->console = &add_virtio(l, &console_type, NULL)->dev;
+		console_set_output(l->console, &l->out);
+	}
 	for (unsigned int i = 0; i < cfg->ndevices; i++)
 		add_virtio(l, cfg->devices[i].type, cfg->devices[i].opt);
 	for (unsigned int i = 0; i < l->nvirtio; i++) {
@@ -176,6 +198,28 @@ static void uart_irq(void *ctx, int level)
 	struct launcher *l = ctx;
 
 	kvm_irq_line(&l->kvm, IRQ_COM1, level);
+}
+
+/* The legacy PC: each device claims its own ports on the bus. */
+static void make_hardware(struct launcher *l)
+{
+	struct bus *bus = &l->bus;
+
+	uart_init(&l->uart, &l->out, uart_irq, l);
+	rtc_init(&l->rtc);
+	l->power = (struct power){.event = on_power, .ctx = l};
+	l->boot_timer = l->cfg->boot_timer || log_verbose;
+	if (uart_attach(&l->uart, bus, PORT_COM1) ||
+	    rtc_attach(&l->rtc, bus, PORT_RTC_INDEX) ||
+	    power_attach(&l->power, bus) ||
+	    boot_timer_attach(bus, PORT_BOOT_TIMER, &l->boot_timer) ||
+	    /* Where we know nothing is, Linux's probes go unremarked: the
+	     * POST port (its I/O delay) and the PCI configuration ports. */
+	    bus_register(bus, BUS_PIO, PORT_POST, 1, NULL, NULL, "post",
+			 true) ||
+	    bus_register(bus, BUS_PIO, PORT_PCI_CONFIG, 8, NULL, NULL, "pci",
+			 false))
+		die("the legacy devices' ports collide (a bug in layout.h).");
 }
 
 /* Lay the guest out in its fresh memory: kernel, initrd, ACPI tables,
@@ -237,42 +281,41 @@ static void load_guest(struct launcher *l, struct boot_info *info)
 	verbose("command line: %s", cfg->cmdline);
 }
 
-/*
- * The user's keys go to the virtio console (hvc0) once the guest's driver
- * has it running and the guest has written to it, so we know something
- * there is talking to the user; to the serial port before that, or
- * without one.  A guest booted with console=ttyS0 alone loads the driver
- * too, but never writes to hvc0, and keeps its keys on ttyS0.
- */
-static bool console_live(struct launcher *l)
+/* Give vCPU (v) of this boot its CPUID, the MSRs firmware would leave, and
+ * for the boot CPU the 64-bit entry state the boot protocol asks for. */
+static void setup_vcpu(struct launcher *l, struct vcpu *v,
+		       struct kvm_cpuid2 *cpuid, const struct boot_info *info)
 {
-	return l->console && console_input_live(l->console) &&
-	       console_spoken(l->console);
-}
+	struct kvm_msr_entry msrs[8];
+	struct kvm_lapic_state lapic;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+	struct kvm_fpu fpu = {
+		.fcw = 0x37f,	 /* x87 power-on control word */
+		.mxcsr = 0x1f80, /* SSE: all exceptions masked */
+	};
 
-static size_t input_room(struct launcher *l)
-{
-	return console_live(l) ? console_input_room(l->console)
-			       : uart_rx_room(&l->uart);
-}
-
-static void input(struct launcher *l, const u8 *buf, size_t n)
-{
-	size_t taken = 0;
-
-	/* The console may have gone away since we asked for room (a driver
-	 * reset): what it did not take goes to the serial port. */
-	if (console_live(l))
-		taken = console_input(l->console, buf, n);
-	if (taken < n)
-		uart_receive(&l->uart, buf + taken, n - taken);
+	vcpu_create(v);
+	boot_cpuid(cpuid, v->id, l->cfg->cpus);
+	vcpu_set_cpuid(v, cpuid);
+	vcpu_set_msrs(v, msrs, boot_firmware_msrs(msrs, ARRAY_SIZE(msrs)));
+	if (v->id != 0)
+		return;
+	vcpu_get_sregs(v, &sregs);
+	boot_setup_cpu(&l->mem, info, &sregs, &regs);
+	vcpu_set_sregs(v, &sregs);
+	vcpu_set_regs(v, &regs);
+	vcpu_set_fpu(v, &fpu);
+	vcpu_get_lapic(v, &lapic);
+	boot_lapic_virtual_wire(&lapic);
+	vcpu_set_lapic(v, &lapic);
 }
 
 /*
  * While the guest runs, the main thread is the console's input pump: it
  * waits for the user's keys, for a signal, and for the guest to end.
  */
-static void wait_for_end(struct launcher *l, int sig_fd, bool *stdin_open)
+static void wait_for_end(struct launcher *l, int sig_fd)
 {
 	while (true) {
 		struct pollfd p[3] = {
@@ -280,16 +323,9 @@ static void wait_for_end(struct launcher *l, int sig_fd, bool *stdin_open)
 			{.fd = sig_fd, .events = POLLIN},
 			{.fd = -1, .events = POLLIN},
 		};
-		size_t room = input_room(l);
 		int timeout = -1;
 
-		/* When the guest has not drained its FIFO, we leave input
-		 * waiting in the pipe and look again soon. */
-		if (*stdin_open && room)
-			p[2].fd = STDIN_FILENO;
-		else if (*stdin_open)
-			timeout = 10;
-
+		p[2].fd = input_fd(&l->in, &timeout);
 		if (poll(p, 3, timeout) < 0 && errno != EINTR)
 			die_errno("poll failed");
 		if (p[0].revents)
@@ -303,42 +339,24 @@ static void wait_for_end(struct launcher *l, int sig_fd, bool *stdin_open)
 					     si.ssi_signo);
 			return;
 		}
-		if (p[2].revents) {
-			u8 buf[256];
-			ssize_t n =
-				read(STDIN_FILENO, buf, MIN(room, sizeof(buf)));
-
-			if (n <= 0) {
-				/* End of input (or a dead tty): the guest
-				 * keeps running, it just hears no more. */
-				*stdin_open = false;
-				continue;
-			}
-			if (term_ctrl_c(buf, n)) {
-				launcher_end(l, GUEST_STOPPED,
-					     "three ^C within a second");
-				return;
-			}
-			input(l, buf, n);
+		if (p[2].revents && input_pump(&l->in)) {
+			launcher_end(l, GUEST_STOPPED,
+				     "three ^C within a second");
+			return;
 		}
 	}
 }
 
 /* One boot of the guest, from empty memory to its end. */
-static enum guest_end boot_once(struct launcher *l, int sig_fd,
-				bool *stdin_open)
+static enum guest_end boot_once(struct launcher *l, int sig_fd)
 {
 	const struct launch *cfg = l->cfg;
 	struct kvm_cpuid2 *cpuid;
 	struct boot_info info;
 	int err;
-	u64 drain;
 
 	l->end = GUEST_RUNNING;
-	atomic_store(&l->stopping, false);
-	if (read(l->end_fd, &drain, sizeof(drain)) < 0) {
-		/* Nothing pending: the usual case (the fd is non-blocking). */
-	}
+	efd_drain(l->end_fd);
 
 	err = guest_mem_map(&l->mem, cfg->mem_mb * MiB);
 	if (err)
@@ -351,7 +369,7 @@ static enum guest_end boot_once(struct launcher *l, int sig_fd,
 
 	cpuid = kvm_supported_cpuid(&l->kvm);
 	for (unsigned int i = 0; i < cfg->cpus; i++)
-		vcpu_create(&l->vcpus[i], l, i, cpuid, &info);
+		setup_vcpu(l, &l->vcpus[i], cpuid, &info);
 	free(cpuid);
 
 	verbose("starting %u vCPU%s with %llu MiB", cfg->cpus,
@@ -359,15 +377,14 @@ static enum guest_end boot_once(struct launcher *l, int sig_fd,
 	for (unsigned int i = 0; i < cfg->cpus; i++)
 		vcpu_start(&l->vcpus[i]);
 
-	wait_for_end(l, sig_fd, stdin_open);
+	wait_for_end(l, sig_fd);
 
-	/* Stop every vCPU, then take the machine apart. */
-	atomic_store(&l->stopping, true);
+	/* Stop every vCPU, then take the machine apart.  No queue thread
+	 * may go on reading the guest memory we are about to unmap. */
 	for (unsigned int i = 0; i < cfg->cpus; i++)
-		vcpu_kick(&l->vcpus[i]);
+		vcpu_stop(&l->vcpus[i]);
 	for (unsigned int i = 0; i < cfg->cpus; i++)
 		vcpu_destroy(&l->vcpus[i]);
-	/* No queue thread may outlive the guest memory it reads. */
 	for (unsigned int i = 0; i < l->nvirtio; i++)
 		mmio_dev_reset(&l->virtio[i]);
 	kvm_vm_destroy(&l->kvm);
@@ -375,13 +392,69 @@ static enum guest_end boot_once(struct launcher *l, int sig_fd,
 	return l->end;
 }
 
+/* log.c's question: is the user's terminal half-way through a line of
+ * the guest's?  Only when our messages and the guest's output share it. */
+static struct output *shared_output;
+
+static bool output_midline(void)
+{
+	return shared_output && output_take_midline(shared_output);
+}
+
+static void share_terminal(struct launcher *l)
+{
+	struct stat out, err;
+
+	if (fstat(STDOUT_FILENO, &out) == 0 &&
+	    fstat(STDERR_FILENO, &err) == 0 && out.st_dev == err.st_dev &&
+	    out.st_ino == err.st_ino) {
+		shared_output = &l->out;
+		log_set_midline_hook(output_midline);
+	}
+}
+
+/* Signals that would kill us arrive through a signalfd instead, so we stop
+ * the guest and restore the terminal first.  Blocking them here blocks
+ * them in every thread we start. */
+static int take_signals(void)
+{
+	sigset_t sigs;
+	int fd;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	fd = signalfd(-1, &sigs, SFD_CLOEXEC);
+	if (fd < 0)
+		die_errno("signalfd failed");
+	signal(SIGPIPE, SIG_IGN);
+	vcpu_init_signals();
+	return fd;
+}
+
+/* Set-up is over: give up privileges, then make every thread we will
+ * ever have, each of which locks itself into its own sandbox. */
+static void spawn_threads(struct launcher *l)
+{
+	sandbox_drop_privileges(l->cfg->username, l->cfg->chroot);
+	if (output_start(&l->out))
+		die("cannot start the output thread.");
+	for (unsigned int i = 0; i < l->nvirtio; i++)
+		if (device_spawn(&l->virtio[i].dev))
+			die("cannot start %s's threads.",
+			    l->virtio[i].dev.name);
+	for (unsigned int i = 0; i < l->cfg->cpus; i++)
+		vcpu_spawn(&l->vcpus[i]);
+}
+
 int launcher_run(const struct launch *cfg)
 {
 	static struct launcher launcher;
 	struct launcher *l = &launcher;
-	bool stdin_open = true;
-	sigset_t sigs;
-	int sig_fd;
+	int sig_fd, status;
 
 	l->cfg = cfg;
 	pthread_mutex_init(&l->end_lock, NULL);
@@ -391,49 +464,43 @@ int launcher_run(const struct launch *cfg)
 	if (cfg->initrd)
 		l->initrd_fd = open_file(cfg->initrd, "initrd");
 	kvm_open(&l->kvm);
-
-	l->end_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	l->end_fd = efd_open();
 	if (l->end_fd < 0)
-		die_errno("eventfd failed");
+		die("cannot create an eventfd: %s", strerror(-l->end_fd));
+	sig_fd = take_signals();
 
-	/*
-	 * Signals that would kill us arrive through a signalfd instead, so we
-	 * stop the guest and restore the terminal first.  Blocking them here
-	 * blocks them in every thread we start.
-	 */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGHUP);
-	sigaddset(&sigs, SIGQUIT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	if (sig_fd < 0)
-		die_errno("signalfd failed");
-	signal(SIGPIPE, SIG_IGN);
-	vcpu_init_signals();
-
+	output_init(&l->out, STDOUT_FILENO);
+	share_terminal(l);
+	make_hardware(l);
 	make_devices(l);
-	drop_privileges(cfg);
-	uart_init(&l->uart, STDOUT_FILENO, uart_irq, l);
-	rtc_init(&l->rtc);
+	input_init(&l->in, &l->uart, l->console);
+	for (unsigned int i = 0; i < cfg->cpus; i++)
+		vcpu_init(&l->vcpus[i], i, &l->kvm, &l->bus, on_vcpu_end, l);
+	spawn_threads(l);
 	term_raw();
 
 	while (true) {
-		enum guest_end end = boot_once(l, sig_fd, &stdin_open);
+		enum guest_end end = boot_once(l, sig_fd);
 
 		if (end == GUEST_REBOOT && !cfg->no_reboot) {
 			verbose("%s: starting the guest again", l->end_why);
 			uart_reset(&l->uart);
 			continue;
 		}
+		/* What the guest said last reaches the user before we go,
+		 * unless the user's stdout has stopped taking it. */
+		output_flush(&l->out, 1000);
 		term_restore();
 		for (unsigned int i = 0; i < l->nvirtio; i++)
 			mmio_dev_destroy(&l->virtio[i]);
+		for (unsigned int i = 0; i < cfg->cpus; i++)
+			vcpu_exit_thread(&l->vcpus[i]);
 		if (end == GUEST_POWEROFF || end == GUEST_REBOOT)
 			verbose("%s", l->end_why);
 		else
 			warn("%s", l->end_why);
-		return power_exit_status(end);
+		log_guest_summary();
+		status = launcher_exit_status(end);
+		return status;
 	}
 }

@@ -2,32 +2,54 @@
 /*
  * The Launcher: it turns a struct launch into a running guest, waits for
  * the guest to end, and starts it again if the guest rebooted.  This is the
- * glue between the Host (host/), the boot protocol (boot/) and the devices
- * (hw/).
+ * glue between the Host (host/), the boot protocol (boot/), the legacy
+ * hardware (hw/) and the virtio devices (virtio/, devices/); it is also
+ * the one place that decides what the end of a run means.
  */
 #ifndef LGUEST_LAUNCHER_H
 #define LGUEST_LAUNCHER_H
 
 #include <pthread.h>
 
+#include "bus.h"
 #include "guest_mem.h"
 #include "host/kvm.h"
 #include "host/vcpu.h"
 #include "hw/power.h"
 #include "hw/rtc.h"
 #include "hw/uart8250.h"
+#include "input.h"
 #include "launch.h"
+#include "output.h"
 #include "virtio/mmio.h"
+
+/* How a boot of the guest ended. */
+enum guest_end {
+	GUEST_RUNNING = 0, /* it has not */
+	GUEST_POWEROFF,	   /* exit 0 */
+	GUEST_REBOOT,	   /* start again (or exit 4 with --no-reboot) */
+	GUEST_PANIC,	   /* pvpanic: exit 2 */
+	GUEST_CRASH,	   /* triple fault, KVM error: exit 3 */
+	GUEST_STOPPED,	   /* the user stopped us (^C^C^C, a signal): 130 */
+};
 
 struct launcher {
 	const struct launch *cfg;
 	struct kvm kvm;
 	struct guest_mem mem;
+	struct bus bus; /* where each vCPU's port and MMIO exits go */
 	struct vcpu vcpus[LAUNCH_MAX_CPUS];
+
+	/* The user's terminal: the guest's console output on its way out,
+	 * and the keys on their way in. */
+	struct output out;
+	struct input in;
 
 	/* Devices that outlive a guest reboot (the RTC keeps its NVRAM). */
 	struct uart uart;
 	struct rtc rtc;
+	struct power power;
+	bool boot_timer; /* log boot-timer writes */
 
 	/* The virtio devices, one register window each from VIRTIO_MMIO_GPA,
 	 * the virtio console first when there is one.  Made once; a reboot
@@ -48,9 +70,6 @@ struct launcher {
 	enum guest_end end;
 	char end_why[256];
 	int end_fd;
-	atomic_bool stopping; /* vCPUs: leave the run loop */
-
-	_Atomic u64 pio_seen[65536 / 64]; /* unclaimed ports, logged once */
 };
 
 /* Run the guest described by (cfg) until it ends for good; returns the
@@ -62,5 +81,8 @@ int launcher_run(const struct launch *cfg);
  * thread. */
 void launcher_end(struct launcher *l, enum guest_end how, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* The Launcher's exit status for each ending (README "Exit status"). */
+int launcher_exit_status(enum guest_end end);
 
 #endif

@@ -33,6 +33,33 @@ void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As warn(), but only with --verbose.  Any thread. */
 void verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Something the guest did that the user may want to know of: a driver
+ * breaking a rule, a request past the end of a disk, an unclaimed MMIO
+ * access, a boot-timer write.  A guest can do these as fast as it likes,
+ * so they share one budget it cannot overrun (QEMU's guest_errors
+ * convention): without --verbose the first LOG_GUEST_LINES are printed
+ * and the rest only counted; with it, a burst of LOG_GUEST_BURST and then
+ * LOG_GUEST_RATE a second.  Any thread.
+ */
+#define LOG_GUEST_LINES 10
+#define LOG_GUEST_BURST 20
+#define LOG_GUEST_RATE	5
+void guest_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line on how many guest_warn() messages were not shown, if any: the
+ * Launcher's last words.  Main thread, at exit. */
+void log_guest_summary(void);
+
+/* Start the guest's budget afresh: for the unit tests, each of which is a
+ * run of its own.  Never called by the Launcher. */
+void log_guest_reset(void);
+
+/* A hook that says whether the user's terminal is in the middle of a
+ * line of guest output: our messages then start on a fresh line.  Main
+ * thread, before threads start. */
+void log_set_midline_hook(bool (*midline)(void));
+
 /* Start the clock that log_uptime_ms() reads: main()'s first act, so the
  * boot timer measures from the very start.  Main thread. */
 void log_init(void);

@@ -12,7 +12,7 @@
 
 #include "boot/acpi.h"
 #include "boot/aml.h"
-#include "hw/ports.h"
+#include "layout.h"
 
 /* Who we say we are, in every table header. */
 #define OEM_ID		 "LGUEST"   /* 6 bytes */

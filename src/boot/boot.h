@@ -76,6 +76,15 @@ unsigned int boot_e820(const struct guest_mem *mem,
 void boot_setup_cpu(struct guest_mem *mem, const struct boot_info *info,
 		    struct kvm_sregs *sregs, struct kvm_regs *regs);
 
+/* What firmware leaves in every CPU's MSRs: fills (msrs) (room for (max))
+ * and returns how many. */
+unsigned int boot_firmware_msrs(struct kvm_msr_entry *msrs, unsigned int max);
+
+/* What a BIOS leaves in the boot CPU's local APIC: LINT0 to the PIC
+ * (ExtINT) and LINT1 to NMI, "virtual wire" mode until the kernel takes
+ * over the IOAPIC.  Edits (lapic), as KVM_GET_LAPIC gave it. */
+void boot_lapic_virtual_wire(struct kvm_lapic_state *lapic);
+
 /* Write the few bytes of "BIOS" a rebooting kernel jumps back to, at
  * BOOT_RESET_STUB: they ask the i8042 for a reset. */
 void boot_setup_reset_stub(struct guest_mem *mem);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "boot/boot.h"
-#include "hw/ports.h"
+#include "layout.h"
 
 static unsigned int add(struct boot_e820_entry *table, unsigned int n,
 			unsigned int max, u64 addr, u64 size, u32 type)

@@ -122,3 +122,48 @@ void boot_setup_reset_stub(struct guest_mem *mem)
 	if (p)
 		memcpy(p, stub, sizeof(stub));
 }
+
+#define MSR_IA32_MISC_ENABLE	0x1a0
+#define MISC_ENABLE_FAST_STRING 1
+#define MSR_MTRR_DEF_TYPE	0x2ff
+#define MTRR_ENABLE		(1 << 11)
+#define MTRR_TYPE_WB		6
+
+unsigned int boot_firmware_msrs(struct kvm_msr_entry *msrs, unsigned int max)
+{
+	/* Fast string operations on, and MTRRs on with write-back as the
+	 * default memory type: without it a kernel may treat all RAM as
+	 * uncached. */
+	const struct kvm_msr_entry fw[] = {
+		{.index = MSR_IA32_MISC_ENABLE,
+		 .data = MISC_ENABLE_FAST_STRING},
+		{.index = MSR_MTRR_DEF_TYPE,
+		 .data = MTRR_ENABLE | MTRR_TYPE_WB},
+	};
+	unsigned int n = MIN(max, ARRAY_SIZE(fw));
+
+	memcpy(msrs, fw, n * sizeof(fw[0]));
+	return n;
+}
+
+#define APIC_LVT0	 0x350
+#define APIC_LVT1	 0x360
+#define APIC_MODE_MASK	 0x700u
+#define APIC_MODE_EXTINT (7 << 8)
+#define APIC_MODE_NMI	 (4 << 8)
+
+static void set_lvt_mode(struct kvm_lapic_state *lapic, unsigned int reg,
+			 u32 mode)
+{
+	u32 lvt;
+
+	memcpy(&lvt, lapic->regs + reg, 4);
+	lvt = (lvt & ~APIC_MODE_MASK) | mode;
+	memcpy(lapic->regs + reg, &lvt, 4);
+}
+
+void boot_lapic_virtual_wire(struct kvm_lapic_state *lapic)
+{
+	set_lvt_mode(lapic, APIC_LVT0, APIC_MODE_EXTINT);
+	set_lvt_mode(lapic, APIC_LVT1, APIC_MODE_NMI);
+}

@@ -10,7 +10,9 @@
  * We offer FLUSH, SEG_MAX, SIZE_MAX and BLK_SIZE, RO for ",ro" disks, and
  * DISCARD and WRITE_ZEROES for writable image files, done with
  * fallocate().  Block devices get neither: they would want BLKDISCARD and
- * BLKZEROOUT, which we have no way to test here.
+ * BLKZEROOUT, which we have no way to test here.  A discard or write
+ * zeroes request is held to the limits we advertise in the config space:
+ * one request must never turn into work the guest can make unbounded.
  */
 #include <endian.h>
 #include <errno.h>
@@ -23,6 +25,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
@@ -30,16 +33,18 @@
 #include <linux/virtio_ids.h>
 
 #include "devices/block.h"
+#include "fdio.h"
 #include "iov.h"
 #include "log.h"
 
-#define SECTOR_SIZE    512ULL
-#define BLK_QUEUE_SIZE 256
-#define BLK_MAX_IOV    BLK_QUEUE_SIZE /* header + data + status */
-#define BLK_SIZE_MAX   (1 * MiB)      /* one buffer: merely a hint */
-#define BLK_MAX_RANGES 32	      /* segments in a discard */
-#define BLK_RANGE_MAX  (1u << 21)     /* sectors in a segment: 1 GiB */
-#define BLK_WARN_MAX   10	      /* complaints logged until reset */
+#define SECTOR_SIZE	 512ULL
+#define BLK_QUEUE_SIZE	 256
+#define BLK_MAX_IOV	 BLK_QUEUE_SIZE /* header + data + status */
+#define BLK_SIZE_MAX	 (1 * MiB)	/* one buffer: merely a hint */
+#define BLK_DISCARD_SEGS 32		/* segments in a discard */
+#define BLK_ZEROES_SEGS	 1		/* segments in a write zeroes */
+#define BLK_RANGE_MAX	 (1u << 21)	/* sectors in a segment: 1 GiB */
+#define BLK_ZEROS_CHUNK	 (64 * KiB)	/* zeros written between stop checks */
 
 _Static_assert(sizeof(struct virtio_blk_config) <= DEVICE_CONFIG_MAX,
 	       "virtio_blk_config fits the config window");
@@ -51,7 +56,6 @@ struct block {
 	bool ro;      /* VIRTIO_BLK_F_RO: the file is open read-only */
 	bool ranges;  /* VIRTIO_BLK_F_DISCARD and _WRITE_ZEROES offered */
 	char id[VIRTIO_BLK_ID_BYTES]; /* the serial: see make_id() */
-	unsigned int warnings;	      /* complaints since reset */
 };
 
 /*
@@ -62,25 +66,17 @@ struct block {
 static void complain(struct block *blk, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/*
- * A request went wrong: the guest hears it from the status byte, the user
- * from one log line, but only for the first few.  A guest can fail
- * requests far faster than anyone can read about it.
- */
+/* A request went wrong: the guest hears it from the status byte, the user
+ * from one log line, within the guest's budget (log.h). */
 static void complain(struct block *blk, const char *fmt, ...)
 {
 	char what[160];
 	va_list ap;
 
-	if (blk->warnings >= BLK_WARN_MAX)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	blk->warnings++;
-	warn("%s/req: %s%s", blk->dev->name, what,
-	     blk->warnings == BLK_WARN_MAX ? " (no more warnings until reset)"
-					   : "");
+	guest_warn("%s/req: %s", blk->dev->name, what);
 }
 
 /* Do (sectors) sectors from (sector) lie on the disk?  Both are the
@@ -88,37 +84,6 @@ static void complain(struct block *blk, const char *fmt, ...)
 static bool on_disk(const struct block *blk, u64 sector, u64 sectors)
 {
 	return sector <= blk->capacity && sectors <= blk->capacity - sector;
-}
-
-/*
- * Move every byte of (iov)[0..(n)-1] between the buffers and the file at
- * (off), whatever short transfers and signals do to us.  Returns 0 or
- * -errno, -EIO for a file that ends early (it shrank under us), with
- * (*done) bytes moved either way.  Consumes (iov).
- */
-static int transfer(int fd, bool to_file, struct iovec *iov, unsigned int n,
-		    off_t off, size_t *done)
-{
-	*done = 0;
-	for (;;) {
-		unsigned int i = iov_first(iov, n);
-		int cnt = MIN(n - i, IOV_MAX);
-		ssize_t r;
-
-		if (i == n)
-			return 0;
-		r = to_file ? pwritev(fd, iov + i, cnt, off)
-			    : preadv(fd, iov + i, cnt, off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		iov_consume(iov + i, n - i, NULL, r);
-		*done += r;
-		off += r;
-	}
 }
 
 /* FLUSH: everything written so far, on the disk. */
@@ -170,7 +135,8 @@ static int read_write(struct block *blk, bool to_file, u64 sector,
 			 (unsigned long long)blk->capacity);
 		return VIRTIO_BLK_S_IOERR;
 	}
-	err = transfer(blk->fd, to_file, iov, n, sector * SECTOR_SIZE, &done);
+	err = fd_transfer(blk->fd, to_file, iov, n, sector * SECTOR_SIZE,
+			  &done);
 	if (!to_file)
 		*written = done; /* under the chain's 4 GiB */
 	if (err) {
@@ -181,23 +147,23 @@ static int read_write(struct block *blk, bool to_file, u64 sector,
 	return to_file ? settle(blk) : VIRTIO_BLK_S_OK;
 }
 
-/* Zeros the slow way, for file systems fallocate() cannot zero on. */
-static int write_zeros(int fd, off_t off, off_t len)
+/* Zeros the slow way, for file systems fallocate() cannot zero on: a
+ * gigabyte at most (BLK_RANGE_MAX), and a reset need not wait for it. */
+static int write_zeros(struct block *blk, off_t off, off_t len)
 {
-	static const u8 zeros[64 * KiB];
+	static const u8 zeros[BLK_ZEROS_CHUNK];
 
 	while (len > 0) {
-		ssize_t r =
-			pwrite(fd, zeros, MIN(len, (off_t)sizeof(zeros)), off);
+		off_t n = MIN(len, (off_t)sizeof(zeros));
+		int err;
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -errno;
-		if (r == 0)
-			return -EIO;
-		off += r;
-		len -= r;
+		if (efd_pending(blk->dev->stop_fd))
+			return -ESHUTDOWN;
+		err = fd_pwrite_all(blk->fd, zeros, n, off);
+		if (err)
+			return err;
+		off += n;
+		len -= n;
 	}
 	return 0;
 }
@@ -228,25 +194,31 @@ static int clear(struct block *blk, bool discard, bool unmap, off_t off,
 			return -errno;
 		i++;
 	}
-	return discard ? 0 : write_zeros(blk->fd, off, len);
+	return discard ? 0 : write_zeros(blk, off, len);
 }
 
 /* DISCARD and WRITE_ZEROES: a list of ranges in the readable data. */
 static int clear_ranges(struct block *blk, u32 type, struct iovec *iov,
 			unsigned int n)
 {
-	struct virtio_blk_discard_write_zeroes seg[BLK_MAX_RANGES];
+	struct virtio_blk_discard_write_zeroes seg[BLK_DISCARD_SEGS];
 	bool discard = type == VIRTIO_BLK_T_DISCARD;
 	const char *what = discard ? "discard" : "write zeroes";
 	size_t len = iov_len(iov, n), count = len / sizeof(seg[0]);
+	size_t max = discard ? BLK_DISCARD_SEGS : BLK_ZEROES_SEGS;
 
 	/* 5.2.6.1: "The length of data MUST be a multiple of the size of
-	 * struct virtio_blk_discard_write_zeroes", and no more than
-	 * max_discard_seg or max_write_zeroes_seg of them. */
-	if (!len || len % sizeof(seg[0]) || count > BLK_MAX_RANGES) {
-		complain(blk, "%s of %zu bytes: not 1 to %u ranges", what, len,
-			 BLK_MAX_RANGES);
+	 * struct virtio_blk_discard_write_zeroes", and 5.2.6.2 lets us
+	 * refuse more than the max_discard_seg or max_write_zeroes_seg we
+	 * advertised, as QEMU does, with "unsupported". */
+	if (!len || len % sizeof(seg[0])) {
+		complain(blk, "%s of %zu bytes: not whole ranges", what, len);
 		return VIRTIO_BLK_S_IOERR;
+	}
+	if (count > max) {
+		complain(blk, "%s of %zu ranges: more than the %zu we offer",
+			 what, count, max);
+		return VIRTIO_BLK_S_UNSUPP;
 	}
 	iov_consume(iov, n, seg, len);
 	for (size_t i = 0; i < count; i++) {
@@ -262,6 +234,16 @@ static int clear_ranges(struct block *blk, u32 type, struct iovec *iov,
 		if ((flags & ~VIRTIO_BLK_WRITE_ZEROES_FLAG_UNMAP) ||
 		    (discard && flags))
 			return VIRTIO_BLK_S_UNSUPP;
+		/* Past max_discard_sectors or max_write_zeroes_sectors: the
+		 * driver asked for more than we said one request may do. */
+		if (le32toh(seg[i].num_sectors) > BLK_RANGE_MAX) {
+			complain(blk,
+				 "%s of %u sectors: more than the %u we "
+				 "offer",
+				 what, le32toh(seg[i].num_sectors),
+				 BLK_RANGE_MAX);
+			return VIRTIO_BLK_S_IOERR;
+		}
 		if (!on_disk(blk, le64toh(seg[i].sector),
 			     le32toh(seg[i].num_sectors))) {
 			complain(blk, "%s of %u sectors at %llu: past the end",
@@ -427,22 +409,13 @@ static void set_config(struct device *dev, const struct block *blk, u32 align)
 		dev->features |= 1ULL << VIRTIO_BLK_F_DISCARD |
 				 1ULL << VIRTIO_BLK_F_WRITE_ZEROES;
 		cfg.max_discard_sectors = htole32(BLK_RANGE_MAX);
-		cfg.max_discard_seg = htole32(BLK_MAX_RANGES);
+		cfg.max_discard_seg = htole32(BLK_DISCARD_SEGS);
 		cfg.discard_sector_alignment = htole32(align);
 		cfg.max_write_zeroes_sectors = htole32(BLK_RANGE_MAX);
-		cfg.max_write_zeroes_seg = htole32(BLK_MAX_RANGES);
+		cfg.max_write_zeroes_seg = htole32(BLK_ZEROES_SEGS);
 		cfg.write_zeroes_may_unmap = 1; /* we punch holes for it */
 	}
-	memcpy(dev->config, &cfg, sizeof(cfg));
-	dev->config_size = sizeof(cfg);
-}
-
-/* A new driver gets to hear about its own mistakes. */
-static void blk_reset(struct device *dev)
-{
-	struct block *blk = dev->priv;
-
-	blk->warnings = 0;
+	device_config(dev, &cfg, sizeof(cfg));
 }
 
 static void blk_destroy(struct device *dev)
@@ -584,6 +557,19 @@ fail:
  * The type.
  */
 
+/* What the request thread does to the file, beyond what every thread
+ * may: read, write, sync and punch holes. */
+static const struct sandbox_call blk_calls[] = {
+	SANDBOX_ANY(SYS_preadv),    SANDBOX_ANY(SYS_pwritev),
+	SANDBOX_ANY(SYS_pwrite64),  SANDBOX_ANY(SYS_fdatasync),
+	SANDBOX_ANY(SYS_fallocate),
+};
+static const struct sandbox_rules blk_rules = {
+	.kind = "blk/req",
+	.calls = blk_calls,
+	.ncalls = ARRAY_SIZE(blk_calls),
+};
+
 const struct device_type block_type = {
 	.name = "blk",
 	.option = "block",
@@ -595,7 +581,7 @@ const struct device_type block_type = {
 	.queue_size = BLK_QUEUE_SIZE,
 	.create = blk_create,
 	.service = {blk_req},
-	.reset = blk_reset,
+	.sandbox = {&blk_rules},
 	.destroy = blk_destroy,
 	.usage = "  --block=FILE[,ro]   a virtio disk: an image file or a "
 		 "block device",

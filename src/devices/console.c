@@ -10,24 +10,24 @@
  */
 #include <endian.h>
 #include <errno.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/virtio_console.h>
 #include <linux/virtio_ids.h>
 
 #include "devices/console.h"
+#include "fdio.h"
 
 #define CONSOLE_QUEUE_SIZE 64
 #define CONSOLE_MAX_IOV	   64
 
 struct console {
-	atomic_int out_fd;    /* where guest output goes */
+	struct output *out;   /* where guest output goes, or NULL */
+	int room_fd;	      /* eventfd: (out) made room */
 	atomic_bool live;     /* the receive thread is running */
 	atomic_bool spoken;   /* the guest wrote to us since reset */
 	int input_fd;	      /* eventfd: console_input() added bytes */
@@ -41,42 +41,28 @@ struct console {
  * unit tests can call these directly.  First, guest output.
  */
 
-/* Wait until (fd), which said EAGAIN, takes more: false if it never will. */
-static bool wait_writable(int fd)
+int console_send(struct device *dev, const struct iovec *iov, unsigned int n,
+		 int stop_fd)
 {
-	struct pollfd p = {.fd = fd, .events = POLLOUT};
+	struct console *c = dev->priv;
 
-	while (poll(&p, 1, -1) < 0)
-		if (errno != EINTR)
-			return false;
-	return !(p.revents & (POLLERR | POLLNVAL));
-}
-
-size_t console_write_out(int fd, const struct iovec *iov, unsigned int n)
-{
-	size_t total = 0;
-
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < n && c->out; i++) {
 		const u8 *p = iov[i].iov_base;
 		size_t left = iov[i].iov_len;
 
 		while (left) {
-			ssize_t w = write(fd, p, left);
+			size_t took = output_write(c->out, p, left);
 
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0 && errno == EAGAIN && wait_writable(fd))
-				continue;
-			/* EPIPE, EIO, EBADF: the user closed the door, and
-			 * the guest needn't hear about it. */
-			if (w <= 0)
-				return total;
-			p += w;
-			left -= w;
-			total += w;
+			p += took;
+			left -= took;
+			/* Full: wait for the writer to make room, as any
+			 * program waits on a slow terminal, but never past a
+			 * reset. */
+			if (!took && efd_wait(c->room_fd, stop_fd))
+				return -ESHUTDOWN;
 		}
 	}
-	return total;
+	return 0;
 }
 
 /* Guest input: the ring console_input() fills and the rx thread drains. */
@@ -117,22 +103,6 @@ static bool input_pending(struct console *c)
 	return pending;
 }
 
-/* Empty an eventfd's counter: it only ever means "look again". */
-static void drain(int fd)
-{
-	u64 count;
-
-	if (read(fd, &count, sizeof(count)) < 0) {
-		/* Already empty (it is non-blocking): just as good. */
-	}
-}
-
-/* Sleep until there is input (0) or the transport stops us. */
-static int wait_input(struct console *c, int stop_fd)
-{
-	return vq_wait_event(c->input_fd, stop_fd);
-}
-
 /*
  * Queue service routines.
  */
@@ -171,7 +141,7 @@ static void console_rx(struct virtqueue *vq)
 		if (!input_pending(c)) {
 			/* Tell the Guest what it has, then wait for more. */
 			trigger_irq(vq);
-			if (wait_input(c, vq->stop_fd))
+			if (efd_wait(c->input_fd, vq->stop_fd))
 				break;
 			continue;
 		}
@@ -197,7 +167,8 @@ static void console_tx(struct virtqueue *vq)
 	 * a burst of output costs one interrupt, however many chains. */
 	while ((head = wait_for_vq_desc(vq, iov, ARRAY_SIZE(iov), &out, &in)) >=
 	       0) {
-		console_write_out(atomic_load(&c->out_fd), iov, out);
+		if (console_send(vq->dev, iov, out, vq->stop_fd))
+			return;
 		if (out)
 			atomic_store(&c->spoken, true);
 		add_used(vq, head, 0);
@@ -240,7 +211,6 @@ size_t console_input(struct device *dev, const u8 *buf, size_t len)
 {
 	struct console *c = dev->priv;
 	size_t n = 0, end, first;
-	u64 one = 1;
 
 	if (!c)
 		return 0;
@@ -260,17 +230,24 @@ size_t console_input(struct device *dev, const u8 *buf, size_t len)
 		c->len += n;
 	}
 	pthread_mutex_unlock(&c->lock);
-	if (n && write(c->input_fd, &one, sizeof(one)) < 0) {
-		/* A full counter still wakes the thread. */
-	}
+	if (n)
+		efd_signal(c->input_fd);
 	return n;
 }
 
-void console_set_output(struct device *dev, int fd)
+static void output_room_cb(void *ctx)
+{
+	struct console *c = ctx;
+
+	efd_signal(c->room_fd);
+}
+
+void console_set_output(struct device *dev, struct output *out)
 {
 	struct console *c = dev->priv;
 
-	atomic_store(&c->out_fd, fd);
+	c->out = out;
+	output_on_room(out, output_room_cb, c);
 }
 
 /*
@@ -290,8 +267,7 @@ static void offer_size(struct device *dev, int fd)
 		cfg.rows = htole16(ws.ws_row);
 		dev->features |= 1ULL << VIRTIO_CONSOLE_F_SIZE;
 	}
-	memcpy(dev->config, &cfg, sizeof(cfg));
-	dev->config_size = sizeof(cfg);
+	device_config(dev, &cfg, sizeof(cfg));
 }
 
 /* The input the old driver never took is not for the new one. */
@@ -302,7 +278,7 @@ static void console_reset(struct device *dev)
 	pthread_mutex_lock(&c->lock);
 	c->start = c->len = 0;
 	pthread_mutex_unlock(&c->lock);
-	drain(c->input_fd);
+	efd_drain(c->input_fd);
 	atomic_store(&c->live, false);
 	atomic_store(&c->spoken, false);
 }
@@ -313,7 +289,10 @@ static void console_destroy(struct device *dev)
 
 	if (!c)
 		return;
+	if (c->out)
+		output_off_room(c->out, c);
 	close(c->input_fd);
+	close(c->room_fd);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
 	dev->priv = NULL;
@@ -336,15 +315,20 @@ static int console_create(struct device *dev, const char *opt, char *err,
 		snprintf(err, errlen, "no memory for the console");
 		return -1;
 	}
-	c->input_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (c->input_fd < 0) {
-		snprintf(err, errlen, "cannot create the console's eventfd: %s",
-			 strerror(errno));
+	c->input_fd = efd_open();
+	c->room_fd = efd_open();
+	if (c->input_fd < 0 || c->room_fd < 0) {
+		snprintf(err, errlen,
+			 "cannot create the console's eventfds: %s",
+			 strerror(-MIN(c->input_fd, c->room_fd)));
+		if (c->input_fd >= 0)
+			close(c->input_fd);
+		if (c->room_fd >= 0)
+			close(c->room_fd);
 		free(c);
 		return -1;
 	}
 	pthread_mutex_init(&c->lock, NULL);
-	atomic_init(&c->out_fd, STDOUT_FILENO);
 	atomic_init(&c->live, false);
 	atomic_init(&c->spoken, false);
 	dev->features = 0;

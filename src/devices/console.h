@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <sys/uio.h>
 
+#include "output.h"
 #include "types.h"
 #include "virtio/device.h"
 
@@ -50,23 +51,20 @@ size_t console_input_room(struct device *dev);
 size_t console_input(struct device *dev, const u8 *buf, size_t len);
 
 /*
- * Send guest output to (fd) from now on (default STDOUT_FILENO; -1
- * discards it).  (fd) stays the caller's: we never close it.  Main thread;
- * the transmit thread may be running.
+ * Send guest output to (out) (output.h) from now on; without one it is
+ * dropped.  Main thread, during set-up, before the threads start.
  */
-void console_set_output(struct device *dev, int fd);
+void console_set_output(struct device *dev, struct output *out);
 
 /*
- * The transmit half, without a queue: write the buffers (iov)[0..(n)-1]
- * to (fd) in order, riding out short writes and EINTR.  If (fd) fails
- * (EPIPE, EIO, EBADF) the rest is dropped: where the user sends output is
- * the user's business, not the guest's.  An output that is merely full
- * (a terminal stopped by ^S) holds us up, as it would any program; a
- * non-blocking one is waited on with poll().  Returns the bytes written.
- * The buffers are guest memory (already checked); their lengths are
- * guest-controlled.  Any thread.
+ * The transmit half, without a queue: put the buffers (iov)[0..(n)-1] into
+ * (out), in order, waiting for room while the user's stdout is slow, but
+ * never past a signal on eventfd (stop_fd).  Returns 0, or -ESHUTDOWN when
+ * stopped (the rest is dropped).  The buffers are guest memory (already
+ * checked); their lengths are guest-controlled.  Any thread.
  */
-size_t console_write_out(int fd, const struct iovec *iov, unsigned int n);
+int console_send(struct device *dev, const struct iovec *iov, unsigned int n,
+		 int stop_fd);
 
 /*
  * The receive half, without a queue: move as much held input as fits into

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/if_tun.h>
@@ -27,6 +29,7 @@
 
 #include "devices/net.h"
 #include "devices/tap.h"
+#include "fdio.h"
 #include "iov.h"
 #include "log.h"
 
@@ -35,7 +38,6 @@
 #define NET_RX_CHAINS	 64 /* chains we hold for one packet */
 #define NET_RX_IOV_SLACK 16 /* iovecs left for one more chain */
 #define NET_RX_BATCH	 8  /* packets between interrupt decisions */
-#define NET_WARN_MAX	 10 /* complaints per queue until reset */
 
 _Static_assert(sizeof(struct virtio_net_hdr_mrg_rxbuf) == NET_HDR_LEN,
 	       "the header is 12 bytes");
@@ -53,7 +55,6 @@ struct net {
 	int fd;			 /* the tap */
 	bool is_tap;		 /* false for net_create_fd()'s stand-in */
 	atomic_bool offload_set; /* since reset: see set_offload() */
-	unsigned int tx_warnings, rx_warnings;
 	u64 tx_dropped, rx_dropped;
 
 	/* The receive thread's chains, in ring order, and their buffers in
@@ -102,43 +103,19 @@ unsigned int net_rx_fill(const u32 *cap, unsigned int n, size_t len, u32 *used)
  * The queue threads' helpers.
  */
 
-static void complain(struct virtqueue *vq, unsigned int *warnings,
-		     const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void complain(struct virtqueue *vq, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-/* A packet dropped: one line, for the first few. */
-static void complain(struct virtqueue *vq, unsigned int *warnings,
-		     const char *fmt, ...)
+/* A packet dropped: one line, within the guest's budget (log.h). */
+static void complain(struct virtqueue *vq, const char *fmt, ...)
 {
 	char what[160];
 	va_list ap;
 
-	if (*warnings >= NET_WARN_MAX)
-		return;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	++*warnings;
-	warn("%s/%s: %s%s", vq->dev->name, vq->index ? "tx" : "rx", what,
-	     *warnings == NET_WARN_MAX ? " (no more warnings until reset)"
-				       : "");
-}
-
-/* Sleep until (fd) has (events) (0), or the transport stops us
- * (-ESHUTDOWN), or (fd) fails (-EPIPE). */
-static int wait_fd(int fd, short events, int stop_fd)
-{
-	struct pollfd p[2] = {{.fd = fd, .events = events},
-			      {.fd = stop_fd, .events = POLLIN}};
-
-	while (poll(p, 2, -1) < 0)
-		if (errno != EINTR)
-			return -errno;
-	if (p[1].revents)
-		return -ESHUTDOWN;
-	if (p[0].revents & (POLLERR | POLLNVAL))
-		return -EPIPE;
-	return 0;
+	guest_warn("%s: %s", vq->name, what);
 }
 
 /*
@@ -182,7 +159,7 @@ static int tx_send(struct net *net, struct virtqueue *vq,
 		if (e == EINTR)
 			continue;
 		if (e == EAGAIN) {
-			e = wait_fd(net->fd, POLLOUT, vq->stop_fd);
+			e = fd_wait(net->fd, POLLOUT, vq->stop_fd);
 			if (e == -ESHUTDOWN)
 				return e;
 			if (!e)
@@ -190,8 +167,7 @@ static int tx_send(struct net *net, struct virtqueue *vq,
 			e = -e;
 		}
 		net->tx_dropped++;
-		complain(vq, &net->tx_warnings, "tap write failed: %s",
-			 strerror(e));
+		complain(vq, "tap write failed: %s", strerror(e));
 		return 0;
 	}
 }
@@ -214,7 +190,7 @@ static void net_tx(struct virtqueue *vq)
 		why = net_tx_check(iov, out);
 		if (why) {
 			net->tx_dropped++;
-			complain(vq, &net->tx_warnings, "dropped: %s", why);
+			complain(vq, "dropped: %s", why);
 		} else if (tx_send(net, vq, iov, out) == -ESHUTDOWN) {
 			return;
 		}
@@ -269,7 +245,7 @@ static int rx_hold(struct net *net, struct virtqueue *vq, bool wait)
 			return 1;
 		}
 		net->rx_dropped++;
-		complain(vq, &net->rx_warnings,
+		complain(vq,
 			 "receive buffer of %zu bytes: no room for the header",
 			 cap);
 		add_used(vq, head, 0);
@@ -394,14 +370,14 @@ static int rx_receive(struct net *net, struct virtqueue *vq)
 	}
 	if (r < NET_HDR_LEN) {
 		net->rx_dropped++;
-		complain(vq, &net->rx_warnings, "dropped: %zd-byte packet", r);
+		complain(vq, "dropped: %zd-byte packet", r);
 		return 1;
 	}
 	if ((size_t)r > have) {
 		e = rx_unspill(net, vq, have, r);
 		if (e == -ENOBUFS) {
 			net->rx_dropped++;
-			complain(vq, &net->rx_warnings,
+			complain(vq,
 				 "dropped: %zd-byte packet, %zu bytes of "
 				 "buffers",
 				 r, mrg ? net->room : have);
@@ -460,12 +436,12 @@ static void net_rx(struct virtqueue *vq)
 			continue;
 		trigger_irq(vq);
 		since_irq = 0;
-		if (!r && wait_fd(net->fd, POLLIN, vq->stop_fd) < 0)
+		if (!r && fd_wait(net->fd, POLLIN, vq->stop_fd) < 0)
 			return;
 	}
 	/* The tap failed: wait for the reset, without spinning. */
 	trigger_irq(vq);
-	while (wait_fd(vq->stop_fd, POLLIN, vq->stop_fd) != -ESHUTDOWN)
+	while (fd_wait(vq->stop_fd, POLLIN, vq->stop_fd) != -ESHUTDOWN)
 		;
 }
 
@@ -481,8 +457,7 @@ static void set_config(struct device *dev, const u8 mac[ETH_ALEN])
 	memcpy(cfg.mac, mac, ETH_ALEN);
 	cfg.status = htole16(VIRTIO_NET_S_LINK_UP);
 	cfg.max_virtqueue_pairs = htole16(1);
-	memcpy(dev->config, &cfg, sizeof(cfg));
-	dev->config_size = sizeof(cfg);
+	device_config(dev, &cfg, sizeof(cfg));
 	dev->features =
 		1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS |
 		1ULL << VIRTIO_NET_F_MRG_RXBUF | 1ULL << VIRTIO_NET_F_CSUM |
@@ -501,7 +476,6 @@ static void net_reset(struct device *dev)
 
 	net->chains = net->iov_used = 0;
 	net->room = 0;
-	net->tx_warnings = net->rx_warnings = 0;
 	atomic_store(&net->offload_set, false);
 }
 
@@ -726,6 +700,27 @@ fail:
  * The type.
  */
 
+/* Beyond what every thread may: frames to and from the tap, and telling
+ * the tap which offloads the guest takes. */
+static const struct sandbox_call net_rx_calls[] = {
+	SANDBOX_ANY(SYS_readv),
+	SANDBOX_ARG(SYS_ioctl, 1, TUNSETOFFLOAD),
+};
+static const struct sandbox_call net_tx_calls[] = {
+	SANDBOX_ANY(SYS_writev),
+	SANDBOX_ARG(SYS_ioctl, 1, TUNSETOFFLOAD),
+};
+static const struct sandbox_rules net_rx_rules = {
+	.kind = "net/rx",
+	.calls = net_rx_calls,
+	.ncalls = ARRAY_SIZE(net_rx_calls),
+};
+static const struct sandbox_rules net_tx_rules = {
+	.kind = "net/tx",
+	.calls = net_tx_calls,
+	.ncalls = ARRAY_SIZE(net_tx_calls),
+};
+
 const struct device_type net_type = {
 	.name = "net",
 	.option = "tunnet",
@@ -737,6 +732,7 @@ const struct device_type net_type = {
 	.queue_size = NET_QUEUE_SIZE,
 	.create = net_create,
 	.service = {net_rx, net_tx},
+	.sandbox = {&net_rx_rules, &net_tx_rules},
 	.reset = net_reset,
 	.destroy = net_destroy,
 	.usage = "  --tunnet=IPADDR[/NN][:MAC] | bridge:BR[:MAC] | "

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <linux/virtio_ids.h>
 
@@ -102,6 +103,16 @@ static int rng_create(struct device *dev, const char *opt, char *err,
 	return 0;
 }
 
+/* Beyond what every thread may: the host's randomness. */
+static const struct sandbox_call rng_calls[] = {
+	SANDBOX_ANY(SYS_getrandom),
+};
+static const struct sandbox_rules rng_rules = {
+	.kind = "rng/req",
+	.calls = rng_calls,
+	.ncalls = ARRAY_SIZE(rng_calls),
+};
+
 const struct device_type rng_type = {
 	.name = "rng",
 	.option = "rng",
@@ -113,5 +124,6 @@ const struct device_type rng_type = {
 	.queue_size = RNG_QUEUE_SIZE,
 	.create = rng_create,
 	.service = {rng_req},
+	.sandbox = {&rng_rules},
 	.usage = "  --rng               a virtio random number generator",
 };

@@ -11,23 +11,25 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <sys/syscall.h>
+
 #include "host/vcpu.h"
-#include "hw/pio.h"
-#include "launcher.h"
 #include "log.h"
+#include "sandbox.h"
 
 #define SIG_KICK SIGUSR1
 
-#define MSR_IA32_MISC_ENABLE	0x1a0
-#define MISC_ENABLE_FAST_STRING 1
-#define MSR_MTRR_DEF_TYPE	0x2ff
-#define MTRR_ENABLE		(1 << 11)
-#define MTRR_TYPE_WB		6
-
-#define APIC_LVT0	 0x350
-#define APIC_LVT1	 0x360
-#define APIC_MODE_EXTINT (7 << 8)
-#define APIC_MODE_NMI	 (4 << 8)
+/* Beyond the calls every thread makes: running the vCPU, and reading its
+ * registers to say where a crashed guest was. */
+static const struct sandbox_call vcpu_calls[] = {
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_RUN),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_REGS),
+};
+static const struct sandbox_rules vcpu_rules = {
+	.kind = "vcpu",
+	.calls = vcpu_calls,
+	.ncalls = ARRAY_SIZE(vcpu_calls),
+};
 
 static void kick_handler(int sig)
 {
@@ -43,148 +45,191 @@ void vcpu_init_signals(void)
 	sigaction(SIG_KICK, &sa, NULL);
 }
 
-static void set_msrs(struct vcpu *v)
+void vcpu_init(struct vcpu *v, unsigned int id, struct kvm *kvm,
+	       struct bus *bus, vcpu_done_fn *done, void *ctx)
+{
+	memset(v, 0, sizeof(*v));
+	v->id = id;
+	v->kvm = kvm;
+	v->bus = bus;
+	v->done = done;
+	v->ctx = ctx;
+	v->fd = -1;
+	pthread_mutex_init(&v->lock, NULL);
+	pthread_cond_init(&v->cond, NULL);
+	atomic_init(&v->stop, false);
+}
+
+void vcpu_create(struct vcpu *v)
+{
+	v->fd = ioctl(v->kvm->vm_fd, KVM_CREATE_VCPU, v->id);
+	if (v->fd < 0)
+		die_errno("KVM_CREATE_VCPU %u failed", v->id);
+	v->run = mmap(NULL, v->kvm->vcpu_mmap_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED)
+		die_errno("cannot map vCPU %u's kvm_run", v->id);
+}
+
+/* The thin wrappers: one ioctl each, and one sentence if KVM says no. */
+static void vcpu_ioctl(struct vcpu *v, unsigned long req, const void *arg,
+		       const char *what)
+{
+	if (ioctl(v->fd, req, arg) < 0)
+		die_errno("KVM refused vCPU %u's %s", v->id, what);
+}
+
+void vcpu_set_cpuid(struct vcpu *v, struct kvm_cpuid2 *cpuid)
+{
+	vcpu_ioctl(v, KVM_SET_CPUID2, cpuid, "CPUID");
+}
+
+void vcpu_set_msrs(struct vcpu *v, const struct kvm_msr_entry *msrs,
+		   unsigned int n)
 {
 	struct {
 		struct kvm_msrs hdr;
-		struct kvm_msr_entry e[2];
-	} msrs = {
-		.hdr.nmsrs = 2,
-		/* What firmware leaves behind: fast string operations on,
-		 * and MTRRs on with write-back as the default memory type
-		 * (without it a kernel may treat all RAM as uncached). */
-		.e = {{.index = MSR_IA32_MISC_ENABLE,
-		       .data = MISC_ENABLE_FAST_STRING},
-		      {.index = MSR_MTRR_DEF_TYPE,
-		       .data = MTRR_ENABLE | MTRR_TYPE_WB}},
-	};
+		struct kvm_msr_entry e[8];
+	} m = {.hdr.nmsrs = MIN(n, 8)};
 
-	if (ioctl(v->fd, KVM_SET_MSRS, &msrs) != 2)
-		die("KVM refused the vCPU's initial MSRs.");
+	memcpy(m.e, msrs, m.hdr.nmsrs * sizeof(m.e[0]));
+	/* KVM_SET_MSRS returns how many it took: all or it is refusal. */
+	if (ioctl(v->fd, KVM_SET_MSRS, &m) != (int)m.hdr.nmsrs)
+		die("KVM refused vCPU %u's initial MSRs.", v->id);
 }
 
-/* Route the local APIC's LINT0 to the PIC (ExtINT) and LINT1 to NMI, as a
- * BIOS does on the boot CPU: "virtual wire" mode until the kernel takes
- * over the IOAPIC. */
-static void set_lapic(struct vcpu *v)
+void vcpu_get_sregs(struct vcpu *v, struct kvm_sregs *sregs)
 {
-	struct kvm_lapic_state lapic;
-	u32 lvt;
-
-	if (ioctl(v->fd, KVM_GET_LAPIC, &lapic) < 0)
-		die_errno("KVM_GET_LAPIC failed");
-	memcpy(&lvt, lapic.regs + APIC_LVT0, 4);
-	lvt = (lvt & ~0x700u) | APIC_MODE_EXTINT;
-	memcpy(lapic.regs + APIC_LVT0, &lvt, 4);
-	memcpy(&lvt, lapic.regs + APIC_LVT1, 4);
-	lvt = (lvt & ~0x700u) | APIC_MODE_NMI;
-	memcpy(lapic.regs + APIC_LVT1, &lvt, 4);
-	if (ioctl(v->fd, KVM_SET_LAPIC, &lapic) < 0)
-		die_errno("KVM_SET_LAPIC failed");
+	vcpu_ioctl(v, KVM_GET_SREGS, sregs, "KVM_GET_SREGS");
 }
 
-static void set_boot_state(struct vcpu *v, const struct boot_info *info)
+void vcpu_set_sregs(struct vcpu *v, const struct kvm_sregs *sregs)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-	struct kvm_fpu fpu = {
-		.fcw = 0x37f,	 /* x87 power-on control word */
-		.mxcsr = 0x1f80, /* SSE: all exceptions masked */
-	};
-
-	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
-		die_errno("KVM_GET_SREGS failed");
-	boot_setup_cpu(&v->l->mem, info, &sregs, &regs);
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
-		die_errno("KVM_SET_SREGS failed");
-	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
-		die_errno("KVM_SET_REGS failed");
-	if (ioctl(v->fd, KVM_SET_FPU, &fpu) < 0)
-		die_errno("KVM_SET_FPU failed");
-	set_lapic(v);
+	vcpu_ioctl(v, KVM_SET_SREGS, sregs, "segment registers");
 }
 
-void vcpu_create(struct vcpu *v, struct launcher *l, unsigned int id,
-		 struct kvm_cpuid2 *cpuid, const struct boot_info *info)
+void vcpu_set_regs(struct vcpu *v, const struct kvm_regs *regs)
 {
-	memset(v, 0, sizeof(*v));
-	v->l = l;
-	v->id = id;
-	v->fd = ioctl(l->kvm.vm_fd, KVM_CREATE_VCPU, id);
-	if (v->fd < 0)
-		die_errno("KVM_CREATE_VCPU %u failed", id);
-	v->run = mmap(NULL, l->kvm.vcpu_mmap_size, PROT_READ | PROT_WRITE,
-		      MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED)
-		die_errno("cannot map vCPU %u's kvm_run", id);
-
-	boot_cpuid(cpuid, id, l->cfg->cpus);
-	if (ioctl(v->fd, KVM_SET_CPUID2, cpuid) < 0)
-		die_errno("KVM_SET_CPUID2 failed");
-	set_msrs(v);
-	if (id == 0)
-		set_boot_state(v, info);
+	vcpu_ioctl(v, KVM_SET_REGS, regs, "registers");
 }
 
-/* An exit that means the guest cannot go on: say where it was. */
-static void crash(struct vcpu *v, const char *what, unsigned long long code)
+void vcpu_set_fpu(struct vcpu *v, const struct kvm_fpu *fpu)
 {
-	struct kvm_regs regs;
-	unsigned long long rip = 0;
-
-	if (ioctl(v->fd, KVM_GET_REGS, &regs) == 0)
-		rip = regs.rip;
-	launcher_end(v->l, GUEST_CRASH,
-		     "guest crashed: %s (%#llx) on vCPU %u at rip %#llx", what,
-		     code, v->id, rip);
+	vcpu_ioctl(v, KVM_SET_FPU, fpu, "FPU state");
 }
 
-/* One exit from KVM_RUN: handle it, return false if this vCPU is done. */
-static bool handle_exit(struct vcpu *v)
+void vcpu_get_lapic(struct vcpu *v, struct kvm_lapic_state *lapic)
 {
-	struct kvm_run *run = v->run;
+	vcpu_ioctl(v, KVM_GET_LAPIC, lapic, "KVM_GET_LAPIC");
+}
 
+void vcpu_set_lapic(struct vcpu *v, const struct kvm_lapic_state *lapic)
+{
+	vcpu_ioctl(v, KVM_SET_LAPIC, lapic, "local APIC state");
+}
+
+/* A run that cannot go on: say what, in (why). */
+static enum vcpu_exit crashed(char *why, size_t whylen, const char *what,
+			      unsigned long long code)
+{
+	snprintf(why, whylen, "%s (%#llx)", what, code);
+	return VCPU_CRASH;
+}
+
+/*L:140
+ * Here is the other half of the original Launcher's run_guest(): the Host
+ * ran the Guest until it did something only we can do, and told us what.
+ * Mostly that is an I/O port or an MMIO address that no device inside KVM
+ * claims (the interrupt controllers and the timer live in the kernel, and
+ * the virtio kicks never leave it), so we hand it to whichever of our
+ * devices claimed it on the bus and go straight back in.
+ *
+ * The rest are ends.  A triple fault is how an x86 CPU gives up: on a PC
+ * the CPU then resets, and we report it instead, since a guest that faults
+ * in its fault handler would only do it again.  We do not say here what
+ * an end means for the run; that is the Launcher's business. :*/
+enum vcpu_exit vcpu_handle_exit(struct kvm_run *run, struct bus *bus, char *why,
+				size_t whylen)
+{
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO: {
 		u8 *data = (u8 *)run + run->io.data_offset;
+		bool write = run->io.direction == KVM_EXIT_IO_OUT;
 
-		/* "rep outsb" and friends arrive as one exit with a count. */
+		/* "rep outsb" and friends arrive as one exit with a count;
+		 * KVM keeps the data inside its page. */
 		for (u32 i = 0; i < run->io.count; i++)
-			hw_pio(v->l, run->io.port, data + i * run->io.size,
-			       run->io.size,
-			       run->io.direction == KVM_EXIT_IO_OUT);
-		return true;
+			bus_access(bus, BUS_PIO, run->io.port,
+				   data + i * run->io.size, run->io.size,
+				   write);
+		return VCPU_RUN_ON;
 	}
 	case KVM_EXIT_MMIO:
-		hw_mmio(v->l, run->mmio.phys_addr, run->mmio.data,
-			run->mmio.len, run->mmio.is_write);
-		return true;
+		bus_access(bus, BUS_MMIO, run->mmio.phys_addr, run->mmio.data,
+			   MIN(run->mmio.len, sizeof(run->mmio.data)),
+			   run->mmio.is_write);
+		return VCPU_RUN_ON;
 	case KVM_EXIT_HLT:
 		/* With the in-kernel local APIC, HLT never comes here. */
-		return true;
+		return VCPU_RUN_ON;
 	case KVM_EXIT_SHUTDOWN:
-		/* A triple fault: on a PC, the CPU resets. We report it. */
-		crash(v, "triple fault", 0);
-		return false;
+		return crashed(why, whylen, "triple fault", 0);
 	case KVM_EXIT_SYSTEM_EVENT:
-		if (run->system_event.type == KVM_SYSTEM_EVENT_RESET)
-			launcher_end(v->l, GUEST_REBOOT, "guest reset");
-		else if (run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN)
-			launcher_end(v->l, GUEST_POWEROFF, "guest shut down");
-		else
-			crash(v, "system event", run->system_event.type);
-		return false;
+		if (run->system_event.type == KVM_SYSTEM_EVENT_RESET) {
+			snprintf(why, whylen, "guest reset");
+			return VCPU_RESET;
+		}
+		if (run->system_event.type == KVM_SYSTEM_EVENT_SHUTDOWN) {
+			snprintf(why, whylen, "guest shut down");
+			return VCPU_POWEROFF;
+		}
+		return crashed(why, whylen, "system event",
+			       run->system_event.type);
 	case KVM_EXIT_FAIL_ENTRY:
-		crash(v, "hardware entry failure",
-		      run->fail_entry.hardware_entry_failure_reason);
-		return false;
+		return crashed(why, whylen, "hardware entry failure",
+			       run->fail_entry.hardware_entry_failure_reason);
 	case KVM_EXIT_INTERNAL_ERROR:
-		crash(v, "KVM internal error", run->internal.suberror);
-		return false;
+		return crashed(why, whylen, "KVM internal error",
+			       run->internal.suberror);
 	default:
-		crash(v, "unexpected KVM exit", run->exit_reason);
-		return false;
+		return crashed(why, whylen, "unexpected KVM exit",
+			       run->exit_reason);
 	}
+}
+
+/* One run, from vcpu_start() to its end. */
+static void run_guest(struct vcpu *v)
+{
+	enum vcpu_exit how = VCPU_RUN_ON;
+	char why[160] = "";
+	char where[240];
+	struct kvm_regs regs;
+
+	while (how == VCPU_RUN_ON && !atomic_load(&v->stop)) {
+		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			how = VCPU_CRASH;
+			snprintf(why, sizeof(why), "KVM_RUN failed: %s",
+				 strerror(errno));
+			break;
+		}
+		how = vcpu_handle_exit(v->run, v->bus, why, sizeof(why));
+	}
+	if (how == VCPU_RUN_ON)
+		return; /* stopped */
+	if (how == VCPU_CRASH) {
+		/* Where was it?  The first question about a crash. */
+		unsigned long long rip = 0;
+
+		if (ioctl(v->fd, KVM_GET_REGS, &regs) == 0)
+			rip = regs.rip;
+		snprintf(where, sizeof(where), "%s on vCPU %u at rip %#llx",
+			 why, v->id, rip);
+		v->done(v->ctx, v, how, where);
+		return;
+	}
+	v->done(v->ctx, v, how, why);
 }
 
 static void *vcpu_thread(void *arg)
@@ -195,43 +240,69 @@ static void *vcpu_thread(void *arg)
 
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
-	/* Everything else is blocked (main() takes signals through a
-	 * signalfd); we listen only for the kick. */
+	/* Everything else is blocked (the main thread takes signals through
+	 * a signalfd); we listen only for the kick. */
 	sigemptyset(&kick);
 	sigaddset(&kick, SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	sandbox_enter(name, &vcpu_rules);
 
-	while (!atomic_load(&v->l->stopping)) {
-		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			launcher_end(v->l, GUEST_CRASH,
-				     "KVM_RUN failed on vCPU %u: %s", v->id,
-				     strerror(errno));
+	pthread_mutex_lock(&v->lock);
+	for (;;) {
+		while (!v->go && !v->quit)
+			pthread_cond_wait(&v->cond, &v->lock);
+		if (v->quit)
 			break;
-		}
-		if (!handle_exit(v))
-			break;
+		v->go = false;
+		pthread_mutex_unlock(&v->lock);
+		run_guest(v);
+		pthread_mutex_lock(&v->lock);
+		v->running = false;
+		pthread_cond_broadcast(&v->cond);
 	}
+	pthread_mutex_unlock(&v->lock);
 	return NULL;
 }
 
-void vcpu_start(struct vcpu *v)
+void vcpu_spawn(struct vcpu *v)
 {
 	int err = pthread_create(&v->thread, NULL, vcpu_thread, v);
 
 	if (err)
 		die("cannot start vCPU %u's thread: %s", v->id, strerror(err));
-	v->started = true;
+	v->spawned = true;
 }
 
-void vcpu_kick(struct vcpu *v)
+void vcpu_start(struct vcpu *v)
 {
+	atomic_store(&v->stop, false);
+	pthread_mutex_lock(&v->lock);
+	v->go = v->running = true;
+	pthread_cond_broadcast(&v->cond);
+	pthread_mutex_unlock(&v->lock);
+}
+
+void vcpu_stop(struct vcpu *v)
+{
+	atomic_store(&v->stop, true);
 	/* immediate_exit covers the window just before KVM_RUN; the signal
 	 * covers a vCPU already inside it. */
-	*(volatile u8 *)&v->run->immediate_exit = 1;
-	if (v->started)
+	if (v->run)
+		*(volatile u8 *)&v->run->immediate_exit = 1;
+	pthread_mutex_lock(&v->lock);
+	while (v->running) {
+		struct timespec t;
+
 		pthread_kill(v->thread, SIG_KICK);
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 10000000; /* again in 10 ms, if need be */
+		if (t.tv_nsec >= 1000000000) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&v->cond, &v->lock, &t);
+	}
+	pthread_mutex_unlock(&v->lock);
 }
 
 void vcpu_destroy(struct vcpu *v)
@@ -239,8 +310,8 @@ void vcpu_destroy(struct vcpu *v)
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;
 
-	if (v->started)
-		pthread_join(v->thread, NULL);
+	if (v->fd < 0)
+		return;
 	/* Where was it?  The first question about a guest that hung. */
 	if (log_verbose && ioctl(v->fd, KVM_GET_REGS, &regs) == 0 &&
 	    ioctl(v->fd, KVM_GET_SREGS, &sregs) == 0)
@@ -250,7 +321,20 @@ void vcpu_destroy(struct vcpu *v)
 			(unsigned long long)sregs.cs.base,
 			(unsigned long long)sregs.cr0,
 			(unsigned long long)sregs.efer);
-	munmap(v->run, v->l->kvm.vcpu_mmap_size);
+	munmap(v->run, v->kvm->vcpu_mmap_size);
 	close(v->fd);
-	v->started = false;
+	v->run = NULL;
+	v->fd = -1;
+}
+
+void vcpu_exit_thread(struct vcpu *v)
+{
+	if (!v->spawned)
+		return;
+	pthread_mutex_lock(&v->lock);
+	v->quit = true;
+	pthread_cond_broadcast(&v->cond);
+	pthread_mutex_unlock(&v->lock);
+	pthread_join(v->thread, NULL);
+	v->spawned = false;
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "hw/ports.h"
 #include "hw/rtc.h"
 
 /* The MC146818 register map (no UAPI header has it). */
@@ -125,10 +124,10 @@ static void write_reg(struct rtc *rtc, u8 reg, u8 val)
 	}
 }
 
-void rtc_io(struct rtc *rtc, u16 port, u8 *val, bool write)
+void rtc_io(struct rtc *rtc, unsigned int reg, u8 *val, bool write)
 {
 	pthread_mutex_lock(&rtc->lock);
-	if (port == PORT_RTC_INDEX) {
+	if (reg == RTC_INDEX) {
 		/* Bit 7 of the index port masks NMIs on a PC; we have none to
 		 * mask.  Reading the index port gives nothing useful. */
 		if (write)
@@ -141,4 +140,15 @@ void rtc_io(struct rtc *rtc, u16 port, u8 *val, bool write)
 		*val = read_reg(rtc, rtc->index);
 	}
 	pthread_mutex_unlock(&rtc->lock);
+}
+
+static void rtc_bus(void *ctx, u64 off, u8 *data, u32 len, bool write)
+{
+	(void)len; /* one byte: the ports are bytewise */
+	rtc_io(ctx, off, data, write);
+}
+
+int rtc_attach(struct rtc *rtc, struct bus *bus, u16 port)
+{
+	return bus_register(bus, BUS_PIO, port, 2, rtc_bus, rtc, "rtc", true);
 }

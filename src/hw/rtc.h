@@ -11,6 +11,7 @@
 
 #include <pthread.h>
 
+#include "bus.h"
 #include "types.h"
 
 #define RTC_NVRAM_SIZE 128
@@ -24,8 +25,16 @@ struct rtc {
 /* Power-on state; (rtc) keeps it across guest reboots.  Main thread. */
 void rtc_init(struct rtc *rtc);
 
-/* A guest access to port (port) 0x70 or 0x71; guest-controlled values are
- * all fine.  vCPU threads. */
-void rtc_io(struct rtc *rtc, u16 port, u8 *val, bool write);
+/* The two registers: the index port, then the data port. */
+#define RTC_INDEX 0
+#define RTC_DATA  1
+
+/* A guest access to register (reg) RTC_INDEX or RTC_DATA; guest-controlled
+ * values are all fine.  vCPU threads. */
+void rtc_io(struct rtc *rtc, unsigned int reg, u8 *val, bool write);
+
+/* Claim ports (port) and (port) + 1 on (bus).  0 or -errno.  Main thread,
+ * during set-up. */
+int rtc_attach(struct rtc *rtc, struct bus *bus, u16 port);
 
 #endif

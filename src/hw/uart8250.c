@@ -7,16 +7,19 @@
  */
 #include <linux/serial_reg.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hw/uart8250.h"
 
-void uart_init(struct uart *u, int out_fd,
+/* The output made room: a transmitter that was full is empty again. */
+static void output_room_cb(void *ctx);
+
+void uart_init(struct uart *u, struct output *out,
 	       void (*set_irq)(void *ctx, int level), void *ctx)
 {
 	memset(u, 0, sizeof(*u));
 	pthread_mutex_init(&u->lock, NULL);
-	u->out_fd = out_fd;
+	u->out = out;
+	output_on_room(out, output_room_cb, u);
 	u->set_irq = set_irq;
 	u->ctx = ctx;
 	uart_reset(u);
@@ -30,7 +33,7 @@ void uart_reset(struct uart *u)
 	u->dlm = 0;
 	u->lsr = UART_LSR_TEMT | UART_LSR_THRE;
 	u->msr = UART_MSR_DCD | UART_MSR_DSR | UART_MSR_CTS;
-	u->thr_ipending = false;
+	u->thr_ipending = u->tx_full = false;
 	u->rx_head = u->rx_count = 0;
 	u->irq_level = 0;
 	pthread_mutex_unlock(&u->lock);
@@ -72,12 +75,38 @@ static void transmit(struct uart *u, u8 byte)
 				byte;
 			u->rx_count++;
 		}
-	} else if (write(u->out_fd, &byte, 1) < 0) {
-		/* Our stdout is gone; the guest's serial wire is cut.  That
-		 * is the user's business, not a reason to stop the guest. */
+		u->thr_ipending = true;
+		return;
 	}
-	/* We transmit instantly, so the holding register is empty again. */
-	u->thr_ipending = true;
+	/* Writing the holding register takes back its "empty" interrupt;
+	 * it comes again once the byte is on its way. */
+	u->thr_ipending = false;
+	/*
+	 * The byte goes to the output buffer, never straight to stdout: we
+	 * hold the lock, and a vCPU must not wait on the user's terminal.
+	 * A driver that ignored a busy transmitter loses the byte, as it
+	 * would on the chip.  While the buffer has room for a FIFO's worth
+	 * the transmitter is empty at once; otherwise it stays busy until
+	 * the output makes room (output_room_cb).
+	 */
+	output_write(u->out, &byte, 1);
+	if (output_room(u->out) >= UART_TX_FIFO_SIZE)
+		u->thr_ipending = true;
+	else
+		u->tx_full = true;
+}
+
+static void output_room_cb(void *ctx)
+{
+	struct uart *u = ctx;
+
+	pthread_mutex_lock(&u->lock);
+	if (u->tx_full && output_room(u->out) >= UART_TX_FIFO_SIZE) {
+		u->tx_full = false;
+		u->thr_ipending = true;
+		update_irq(u);
+	}
+	pthread_mutex_unlock(&u->lock);
 }
 
 /* In loopback the modem inputs are wired to the modem outputs: DSR from
@@ -132,6 +161,8 @@ static u8 read_reg(struct uart *u, unsigned int offset)
 		return u->mcr;
 	case UART_LSR:
 		val = u->lsr;
+		if (u->tx_full)
+			val &= ~(UART_LSR_THRE | UART_LSR_TEMT);
 		if (u->rx_count)
 			val |= UART_LSR_DR;
 		return val;
@@ -162,7 +193,8 @@ static void write_reg(struct uart *u, unsigned int offset, u8 val)
 		/* Turning the THRE interrupt on when the holding register is
 		 * already empty raises it at once: drivers rely on this to
 		 * start transmitting. */
-		if ((val & UART_IER_THRI) && !(u->ier & UART_IER_THRI))
+		if ((val & UART_IER_THRI) && !(u->ier & UART_IER_THRI) &&
+		    !u->tx_full)
 			u->thr_ipending = true;
 		u->ier = val & 0x0f;
 		return;
@@ -220,4 +252,15 @@ size_t uart_receive(struct uart *u, const u8 *buf, size_t len)
 	update_irq(u);
 	pthread_mutex_unlock(&u->lock);
 	return n;
+}
+
+static void uart_bus(void *ctx, u64 off, u8 *data, u32 len, bool write)
+{
+	(void)len; /* one byte: the registers are bytewise */
+	uart_io(ctx, off, data, write);
+}
+
+int uart_attach(struct uart *u, struct bus *bus, u16 port)
+{
+	return bus_register(bus, BUS_PIO, port, 8, uart_bus, u, "uart", true);
 }

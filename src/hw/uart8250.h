@@ -9,19 +9,23 @@
 
 #include <pthread.h>
 
+#include "bus.h"
+#include "output.h"
 #include "types.h"
 
-#define UART_FIFO_SIZE 64
+#define UART_FIFO_SIZE	  64
+#define UART_TX_FIFO_SIZE 16 /* what Linux writes after one THRE */
 
 struct uart {
 	pthread_mutex_t lock; /* vCPU threads and the input pump share us */
-	int out_fd;	      /* where the guest's output goes */
+	struct output *out;   /* where the guest's output goes */
 	void (*set_irq)(void *ctx, int level); /* drive the IRQ line */
 	void *ctx;
 
 	/* The registers, as the guest sees them. */
 	u8 ier, lcr, mcr, lsr, msr, scr, fcr, dll, dlm;
 	bool thr_ipending; /* "transmitter empty" interrupt owed */
+	bool tx_full;	   /* (out) had no room: THRE clear until it has */
 	int irq_level;	   /* what we last told set_irq */
 
 	/* Received bytes the guest has not read yet. */
@@ -29,10 +33,16 @@ struct uart {
 	unsigned int rx_head, rx_count;
 };
 
-/* Set (u) up in its power-on state, writing output to (out_fd) and raising
- * its interrupt through (set_irq)(ctx, level).  Main thread. */
-void uart_init(struct uart *u, int out_fd,
+/* Set (u) up in its power-on state, writing output to (out) and raising
+ * its interrupt through (set_irq)(ctx, level).  When (out) is full the
+ * transmitter reads as busy, and the guest waits, as it would for a slow
+ * line.  Main thread. */
+void uart_init(struct uart *u, struct output *out,
 	       void (*set_irq)(void *ctx, int level), void *ctx);
+
+/* Claim the eight ports from (port) on (bus).  0 or -errno.  Main thread,
+ * during set-up. */
+int uart_attach(struct uart *u, struct bus *bus, u16 port);
 
 /* Back to the power-on state, as on a guest reboot; keeps the callbacks and
  * drops unread input.  Main thread, vCPUs stopped. */

@@ -28,12 +28,11 @@
  */
 #include <assert.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "fdio.h"
 #include "log.h"
 #include "virtio/queue.h"
 
@@ -48,20 +47,19 @@ static void write_once32(void *p, u32 v)
 	*(volatile u32 *)p = v;
 }
 
-static void vwarn_vq(struct virtqueue *vq, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
 static int bad_driver_vq(struct virtqueue *vq, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void setup_complaint(struct virtqueue *vq, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* "lguest: blk0/req: bad driver: <what>", in one write. */
+/* "lguest: blk0/req: bad driver: <what>", within the guest's budget of
+ * log lines (log.h). */
 static void vwarn_vq(struct virtqueue *vq, const char *fmt, va_list ap)
 {
 	char what[160];
 
 	vsnprintf(what, sizeof(what), fmt, ap);
-	warn("%s: bad driver: %s", vq->name, what);
+	guest_warn("%s: bad driver: %s", vq->name, what);
 }
 
 /*
@@ -82,15 +80,12 @@ static int bad_driver_vq(struct virtqueue *vq, const char *fmt, ...)
 	return -EIO;
 }
 
-/* A complaint about set-up: one line until reset, however often the
- * driver repeats itself. */
+/* A complaint about set-up: the queue is not broken, the write is just
+ * not taken. */
 static void setup_complaint(struct virtqueue *vq, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (vq->warned_setup)
-		return;
-	vq->warned_setup = true;
 	va_start(ap, fmt);
 	vwarn_vq(vq, fmt, ap);
 	va_end(ap);
@@ -118,9 +113,8 @@ void vq_reset(struct virtqueue *vq)
 	memset(&vq->vring, 0, sizeof(vq->vring));
 	vq->last_avail_idx = vq->used_idx = vq->used_flags = 0;
 	vq->signalled_used = 0;
-	vq->used_pending = vq->broken = vq->warned_limit = false;
+	vq->used_pending = vq->broken = false;
 	vq->busy_pops = 0;
-	vq->warned_setup = false;
 }
 
 /*
@@ -412,12 +406,8 @@ int vq_pop(struct virtqueue *vq, struct iovec *iov, unsigned int max_iov,
 		 * breaks no ring rule, so it costs the driver this chain,
 		 * handed back unused, and not the queue.
 		 */
-		if (!vq->warned_limit) {
-			vq->warned_limit = true;
-			warn("%s: chain %u has over %u buffers: returned "
-			     "unused",
-			     vq->name, head, max_iov);
-		}
+		guest_warn("%s: chain %u has over %u buffers: returned unused",
+			   vq->name, head, max_iov);
 		add_used(vq, head, 0);
 	}
 	if (err) {
@@ -528,46 +518,10 @@ bool vq_enable_notify(struct virtqueue *vq)
 	return read_once16(&vq->vring.avail->idx) != vq->last_avail_idx;
 }
 
-/* Has the transport signalled (stop_fd)?  A look, not a wait. */
-static bool stop_requested(struct virtqueue *vq)
-{
-	struct pollfd p = {.fd = vq->stop_fd, .events = POLLIN};
-
-	return vq->stop_fd >= 0 && poll(&p, 1, 0) == 1;
-}
-
 /* Sleep until the guest kicks us (0) or the transport stops us. */
-int vq_wait_event(int fd, int stop_fd)
-{
-	struct pollfd fds[2] = {
-		{.fd = fd, .events = POLLIN},
-		{.fd = stop_fd, .events = POLLIN},
-	};
-	u64 count;
-
-	for (;;) {
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (fds[1].revents)
-			return -ESHUTDOWN;
-		if (fds[0].revents & (POLLERR | POLLNVAL))
-			return -EBADF;
-		if (fds[0].revents)
-			break;
-	}
-	/* Empty the counter: an event only means "look again". */
-	if (read(fd, &count, sizeof(count)) < 0) {
-		/* Already empty (a non-blocking eventfd): just as good. */
-	}
-	return 0;
-}
-
 static int wait_kick(struct virtqueue *vq)
 {
-	return vq_wait_event(vq->kick_fd, vq->stop_fd);
+	return efd_wait(vq->kick_fd, vq->stop_fd);
 }
 
 /*L:400
@@ -598,7 +552,7 @@ int wait_for_vq_desc(struct virtqueue *vq, struct iovec *iov,
 		 * goodwill. */
 		if (++vq->busy_pops > vq->vring.num) {
 			vq->busy_pops = 0;
-			if (stop_requested(vq))
+			if (efd_pending(vq->stop_fd))
 				return -ESHUTDOWN;
 		}
 		head = vq_pop(vq, iov, max_iov, out_num, in_num);

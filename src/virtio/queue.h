@@ -41,7 +41,6 @@ struct virtqueue {
 	 * both called from the service thread. */
 	void (*interrupt)(struct virtqueue *vq);
 	void (*broken_cb)(struct virtqueue *vq);
-	void *priv;	    /* the transport's (or the fake driver's) */
 	struct device *dev; /* the device whose queue this is */
 
 	/* What the driver wrote through the transport (guest-controlled):
@@ -63,11 +62,7 @@ struct virtqueue {
 	u16 signalled_used; /* used_idx when trigger_irq() last decided */
 	bool used_pending;  /* add_used() since the last trigger_irq() */
 	bool broken;	    /* the driver broke the rules: until vq_reset() */
-	bool warned_limit;  /* a too-long chain was logged since reset */
 	unsigned int busy_pops; /* chains taken since we last slept */
-
-	/* The transport's: a refused enable or ignored write was logged. */
-	bool warned_setup;
 };
 
 /* Which ring vq_set_addr() places. */
@@ -85,8 +80,8 @@ void vq_init(struct virtqueue *vq, const char *name, unsigned int index,
 /*
  * The driver's QueueNum, QueueDesc/Driver/Device and feature writes.  The
  * values are guest-controlled and only stored here; vq_enable() judges
- * them.  While the queue is ready the write is ignored, logged once until
- * reset, and false returned; otherwise true.  vq_set_features() keeps the
+ * them.  While the queue is ready the write is ignored, logged, and false
+ * returned; otherwise true.  vq_set_features() keeps the
  * two ring feature bits (VIRTIO_RING_F_EVENT_IDX, _INDIRECT_DESC) of the
  * negotiated (features).  The transport's thread; the service thread may be
  * running, as these only read (ready), which only the transport writes.
@@ -182,14 +177,5 @@ void vq_disable_notify(struct virtqueue *vq);
  * Service thread only.
  */
 bool vq_enable_notify(struct virtqueue *vq);
-
-/*
- * Sleep until eventfd (fd) is signalled, then empty it and return 0; or
- * return -ESHUTDOWN as soon as (stop_fd) is (left signalled), or -errno.
- * The sleep of every service thread: wait_for_vq_desc() uses it on the
- * kick fd, a device may use it on an event source of its own.  Service
- * thread only.
- */
-int vq_wait_event(int fd, int stop_fd);
 
 #endif

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Queue service threads.  No cancellation and no signals (the original
- * used both): a thread ends when its service routine returns, which it
- * does when the transport writes the queue's stop eventfd.
+ * Queue service threads (thread.h).  No cancellation and no signals (the
+ * original used both): a service routine returns when the transport
+ * signals the queue's stop eventfd, and its thread parks until the next
+ * DRIVER_OK.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,33 +20,89 @@ static void *thread_main(void *arg)
 	memcpy(name, t->vq->name, sizeof(name) - 1);
 	name[sizeof(name) - 1] = '\0';
 	pthread_setname_np(pthread_self(), name);
-	t->service(t->vq);
+	sandbox_enter(t->vq->name, t->rules);
+
+	pthread_mutex_lock(&t->lock);
+	for (;;) {
+		while (!t->go && !t->quit)
+			pthread_cond_wait(&t->cond, &t->lock);
+		if (t->quit)
+			break;
+		t->go = false;
+		pthread_mutex_unlock(&t->lock);
+		t->service(t->vq);
+		pthread_mutex_lock(&t->lock);
+		t->running = false;
+		pthread_cond_broadcast(&t->cond);
+	}
+	pthread_mutex_unlock(&t->lock);
 	return NULL;
 }
 
-int vq_thread_start(struct vq_thread *t, struct virtqueue *vq,
-		    void (*service)(struct virtqueue *vq))
+int vq_thread_create(struct vq_thread *t, struct virtqueue *vq,
+		     void (*service)(struct virtqueue *vq),
+		     const struct sandbox_rules *rules)
 {
 	int err;
 
-	if (t->running)
-		return 0;
+	memset(t, 0, sizeof(*t));
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->cond, NULL);
 	t->vq = vq;
 	t->service = service;
+	t->rules = rules;
 	err = pthread_create(&t->tid, NULL, thread_main, t);
-	if (err) {
-		warn("%s: cannot start its thread: %s", vq->name,
-		     strerror(err));
+	if (err)
 		return -err;
-	}
-	t->running = true;
+	t->created = true;
 	return 0;
 }
 
-void vq_thread_join(struct vq_thread *t)
+void vq_thread_start(struct vq_thread *t)
 {
-	if (!t->running)
+	if (!t->created)
 		return;
+	pthread_mutex_lock(&t->lock);
+	if (!t->running) {
+		t->running = true;
+		t->go = true;
+		pthread_cond_broadcast(&t->cond);
+	}
+	pthread_mutex_unlock(&t->lock);
+}
+
+void vq_thread_park(struct vq_thread *t)
+{
+	if (!t->created)
+		return;
+	pthread_mutex_lock(&t->lock);
+	while (t->running)
+		pthread_cond_wait(&t->cond, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+}
+
+bool vq_thread_running(struct vq_thread *t)
+{
+	bool running;
+
+	if (!t->created)
+		return false;
+	pthread_mutex_lock(&t->lock);
+	running = t->running;
+	pthread_mutex_unlock(&t->lock);
+	return running;
+}
+
+void vq_thread_destroy(struct vq_thread *t)
+{
+	if (!t->created)
+		return;
+	pthread_mutex_lock(&t->lock);
+	t->quit = true;
+	pthread_cond_broadcast(&t->cond);
+	pthread_mutex_unlock(&t->lock);
 	pthread_join(t->tid, NULL);
-	t->running = false;
+	pthread_mutex_destroy(&t->lock);
+	pthread_cond_destroy(&t->cond);
+	t->created = false;
 }

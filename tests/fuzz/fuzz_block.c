@@ -200,6 +200,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	snprintf(opt, sizeof(opt), "/proc/self/fd/%d%s", file_fd,
 		 ro ? ",ro" : "");
 	memset(&dev, 0, sizeof(dev));
+	dev.stop_fd = -1; /* no reset waits on these requests */
 	snprintf(dev.name, sizeof(dev.name), "blk0");
 	if (block_type.create(&dev, opt, err, sizeof(err)))
 		abort();

@@ -13,14 +13,21 @@
 
 #include "fake_driver.h"
 
+/* The fake driver around its queue (the kernel's container_of()). */
+static struct fake_driver *driver_of(struct virtqueue *vq)
+{
+	return (struct fake_driver *)((char *)vq -
+				      offsetof(struct fake_driver, vq));
+}
+
 static void on_interrupt(struct virtqueue *vq)
 {
-	((struct fake_driver *)vq->priv)->interrupts++;
+	driver_of(vq)->interrupts++;
 }
 
 static void on_broken(struct virtqueue *vq)
 {
-	((struct fake_driver *)vq->priv)->broken_calls++;
+	driver_of(vq)->broken_calls++;
 }
 
 int fd_init(struct fake_driver *d, const struct fd_config *cfg)
@@ -54,7 +61,6 @@ int fd_init(struct fake_driver *d, const struct fd_config *cfg)
 	if (d->data_start >= d->mem.low_size)
 		return -EINVAL;
 
-	d->vq.priv = d;
 	d->vq.interrupt = on_interrupt;
 	d->vq.broken_cb = on_broken;
 	d->vq.kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

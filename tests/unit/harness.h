@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -67,6 +69,9 @@ static inline int harness_main(const char *suite, const struct test *tests,
 	for (size_t i = 0; i < n; i++) {
 		int before = harness_failed_checks;
 
+		/* Each test is a run of its own: the guest's log budget
+		 * (log.h) starts afresh. */
+		log_guest_reset();
 		tests[i].fn();
 		fflush(stdout);
 		if (harness_failed_checks == before) {

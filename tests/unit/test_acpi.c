@@ -10,7 +10,7 @@
 
 #include "boot/acpi.h"
 #include "boot/aml.h"
-#include "hw/ports.h"
+#include "layout.h"
 #include "harness.h"
 
 static u8 tables[ACPI_TABLES_SIZE];

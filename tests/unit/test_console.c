@@ -87,21 +87,37 @@ static bool room_is(size_t n)
 }
 
 static int pipe_fds[2];
+static struct output *output; /* this test's, on pipe_fds[1] */
 
-/* A pipe for output whose read end does not block. */
+/* A pipe for output whose read end does not block, and an output buffer
+ * with its writer thread in front of it, as the Launcher has on stdout.
+ * The writer lives on after the test (nobody joins it), so each test
+ * gets a buffer of its own that is never freed. */
 static void open_pipe(void)
 {
 	CHECK_EQ(pipe(pipe_fds), 0);
 	CHECK_EQ(fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK), 0);
+	output = calloc(1, sizeof(*output));
+	output_init(output, pipe_fds[1]);
+	CHECK_EQ(output_start(output), 0);
 }
 
-/* Everything in the pipe so far, as a string. */
-static const char *pipe_text(void)
+/* What reached the pipe, as a string, once (len) bytes have (or 2 s
+ * passed): the writer thread is not ours to wait for otherwise. */
+static const char *pipe_text(size_t len)
 {
 	static char buf[1024];
-	ssize_t n = read(pipe_fds[0], buf, sizeof(buf) - 1);
+	size_t got = 0;
 
-	buf[n > 0 ? n : 0] = '\0';
+	for (int ms = 0; ms < 2000 && got < len; ms++) {
+		ssize_t n = read(pipe_fds[0], buf + got, sizeof(buf) - 1 - got);
+
+		if (n > 0)
+			got += n;
+		else
+			usleep(1000);
+	}
+	buf[got] = '\0';
 	return buf;
 }
 
@@ -197,15 +213,18 @@ TEST(spec_5_3_4_size_from_terminal)
  * Output.
  */
 
-TEST(write_out_all_buffers_in_order)
+TEST(send_all_buffers_in_order)
 {
 	struct iovec iov[] = {{"abc", 3}, {"", 0}, {"defgh", 5}, {"\n", 1}};
 
+	setup();
 	open_pipe();
-	CHECK_EQ(console_write_out(pipe_fds[1], iov, 4), 9);
-	CHECK_STR(pipe_text(), "abcdefgh\n");
-	CHECK_EQ(console_write_out(pipe_fds[1], iov, 0), 0);
+	console_set_output(&dev, output);
+	CHECK_EQ(console_send(&dev, iov, 4, d.vq.stop_fd), 0);
+	CHECK_STR(pipe_text(9), "abcdefgh\n");
+	CHECK_EQ(console_send(&dev, iov, 0, d.vq.stop_fd), 0);
 	close_pipe();
+	teardown();
 }
 
 /* A reader of the pipe, slower than we write. */
@@ -225,9 +244,10 @@ static void *reader_main(void *arg)
 	return (void *)got;
 }
 
-/* An output that takes a little at a time (a non-blocking pipe: short
- * writes, then EAGAIN) still gets every byte, in order. */
-TEST(write_out_rides_short_writes)
+/* More than the output buffer holds, to a stdout that takes a little at a
+ * time (a non-blocking pipe: short writes, then EAGAIN): we wait for
+ * room, and every byte gets there, in order. */
+TEST(send_waits_for_a_slow_stdout)
 {
 	static u8 out[256 * KiB], seen[256 * KiB];
 	struct iovec iov[] = {{out, 100 * KiB}, {out + 100 * KiB, 156 * KiB}};
@@ -236,33 +256,71 @@ TEST(write_out_rides_short_writes)
 
 	for (size_t i = 0; i < sizeof(out); i++)
 		out[i] = (u8)(i ^ (i >> 9));
+	setup();
 	open_pipe();
+	console_set_output(&dev, output);
 	CHECK_EQ(fcntl(pipe_fds[0], F_SETFL, 0), 0);
 	CHECK_EQ(fcntl(pipe_fds[1], F_SETFL, O_NONBLOCK), 0);
 	CHECK_EQ(pthread_create(&reader, NULL, reader_main, seen), 0);
-	CHECK_EQ(console_write_out(pipe_fds[1], iov, 2), sizeof(out));
-	close(pipe_fds[1]); /* the reader's end of file, if we fell short */
-	pipe_fds[1] = -1;
+	CHECK_EQ(console_send(&dev, iov, 2, d.vq.stop_fd), 0);
 	pthread_join(reader, &got);
 	CHECK_EQ((size_t)got, sizeof(out));
 	CHECK(memcmp(seen, out, sizeof(out)) == 0);
 	close_pipe();
+	teardown();
 }
 
 /* Output to a closed pipe (SIGPIPE ignored, as the Launcher does) or to
- * no fd at all is dropped, without a word. */
-TEST(write_out_to_closed_output)
+ * no output at all is dropped, without a word. */
+TEST(send_to_closed_output)
 {
 	struct iovec iov[] = {{"lost", 4}};
 
+	setup();
 	open_pipe();
 	close(pipe_fds[0]);
 	pipe_fds[0] = -1;
 	fd_log_start();
-	CHECK_EQ(console_write_out(pipe_fds[1], iov, 1), 0);
-	CHECK_EQ(console_write_out(-1, iov, 1), 0);
+	CHECK_EQ(console_send(&dev, iov, 1, d.vq.stop_fd), 0);
+	console_set_output(&dev, output);
+	CHECK_EQ(console_send(&dev, iov, 1, d.vq.stop_fd), 0);
 	CHECK_EQ(fd_log_end(), 0);
 	close_pipe();
+	teardown();
+}
+
+/*
+ * Finding: the transmit thread blocked in write() on a stdout that did
+ * not drain, deaf to stop, so a reset, a reboot, ^C^C^C or SIGTERM waited
+ * for ever on it.  Now it waits for room in the output buffer, and stop
+ * ends that wait.
+ */
+TEST(tx_stops_while_stdout_is_stuck)
+{
+	static u8 big[OUTPUT_SIZE];
+	struct fd_buf b[4];
+
+	setup();
+	open_pipe();
+	/* A full pipe nobody reads. */
+	CHECK_EQ(fcntl(pipe_fds[1], F_SETFL, O_NONBLOCK), 0);
+	while (write(pipe_fds[1], big, sizeof(big)) > 0)
+		;
+	console_set_output(&dev, output);
+	for (int i = 0; i < 4; i++) {
+		b[i] = fd_buf(&d, 32 * KiB);
+		fd_add_chain(&d, &b[i], 1, NULL, 0);
+	}
+	thread_start(TX);
+	fd_kick(&d);
+	usleep(50000);
+	/* 128 KiB of output into a 64 KiB buffer: the thread waits. */
+	CHECK(fd_used_idx(&d) < 4);
+	CHECK(thread_sleeps());
+	CHECK(thread_stop());
+	/* The writer thread still waits on this pipe: leave it open, so its
+	 * number is not handed to the next test's pipe. */
+	teardown();
 }
 
 /* Several chains, one of several buffers, one with writable buffers we
@@ -275,7 +333,7 @@ TEST(tx_service_writes_chains_in_order)
 
 	setup();
 	open_pipe();
-	console_set_output(&dev, pipe_fds[1]);
+	console_set_output(&dev, output);
 	thread_start(TX);
 	usleep(20000); /* asleep on an empty ring */
 
@@ -296,7 +354,7 @@ TEST(tx_service_writes_chains_in_order)
 		CHECK_EQ(fd_used(&d, k).id, heads[k]);
 		CHECK_EQ(fd_used(&d, k).len, 0);
 	}
-	CHECK_STR(pipe_text(), "hello, multi-buffer chain!\n");
+	CHECK_STR(pipe_text(27), "hello, multi-buffer chain!\n");
 	CHECK(memcmp(ram(in[0]), "WRITABLE", 8) == 0);
 	CHECK(wait_interrupts(1));
 	CHECK(thread_sleeps());
@@ -313,7 +371,7 @@ TEST(tx_spoken_after_output_until_reset)
 
 	setup();
 	open_pipe();
-	console_set_output(&dev, pipe_fds[1]);
+	console_set_output(&dev, output);
 	CHECK(!console_spoken(&dev));
 	thread_start(TX);
 	usleep(20000);
@@ -340,7 +398,7 @@ TEST(tx_service_survives_closed_output)
 	open_pipe();
 	close(pipe_fds[0]);
 	pipe_fds[0] = -1;
-	console_set_output(&dev, pipe_fds[1]);
+	console_set_output(&dev, output);
 	a = text_buf("nobody ");
 	b = text_buf("listens");
 	fd_add_chain(&d, &a, 1, NULL, 0);
@@ -564,9 +622,10 @@ int main(void)
 	static const struct test tests[] = {
 		T(device_type),
 		T(spec_5_3_4_size_from_terminal),
-		T(write_out_all_buffers_in_order),
-		T(write_out_rides_short_writes),
-		T(write_out_to_closed_output),
+		T(send_all_buffers_in_order),
+		T(send_waits_for_a_slow_stdout),
+		T(send_to_closed_output),
+		T(tx_stops_while_stdout_is_stuck),
 		T(tx_service_writes_chains_in_order),
 		T(tx_spoken_after_output_until_reset),
 		T(tx_service_survives_closed_output),

@@ -3,12 +3,14 @@
  * The legacy devices, driven as Linux drives them: the 8250 probe and data
  * path, the CMOS clock and its NVRAM, and the ways a guest ends.
  */
+#include <fcntl.h>
 #include <linux/serial_reg.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
-#include "hw/ports.h"
+#include "launcher.h"
+#include "layout.h"
 #include "hw/power.h"
 #include "hw/rtc.h"
 #include "hw/uart8250.h"
@@ -35,20 +37,27 @@ static void out(struct uart *u, unsigned int reg, u8 v)
 	uart_io(u, reg, &v, true);
 }
 
+/* The serial port's output goes through an output buffer, and its
+ * writer thread, to a pipe the test reads. */
 static int pipe_fds[2];
+static struct output output;
 
 static void uart_setup(struct uart *u)
 {
-	if (!pipe_fds[0] && pipe(pipe_fds) < 0)
-		return;
+	if (!pipe_fds[0]) {
+		CHECK_EQ(pipe(pipe_fds), 0);
+		output_init(&output, pipe_fds[1]);
+		CHECK_EQ(output_start(&output), 0);
+	}
+	output_off_room(&output, u); /* an earlier test's UART, same place */
 	irq_level = irq_changes = 0;
-	uart_init(u, pipe_fds[1], set_irq, NULL);
+	uart_init(u, &output, set_irq, NULL);
 }
 
 /* The checks of Linux's autoconfig() in 8250_port.c, in its order. */
 TEST(uart_probe_as_16550a)
 {
-	struct uart u;
+	static struct uart u;
 
 	uart_setup(&u);
 	/* Scratch register holds what it is given. */
@@ -75,7 +84,7 @@ TEST(uart_probe_as_16550a)
 
 TEST(uart_transmit)
 {
-	struct uart u;
+	static struct uart u;
 	char buf[8] = {0};
 
 	uart_setup(&u);
@@ -88,7 +97,7 @@ TEST(uart_transmit)
 
 TEST(uart_thre_interrupt)
 {
-	struct uart u;
+	static struct uart u;
 
 	uart_setup(&u);
 	/* Enabling THRI with an empty holding register interrupts at once. */
@@ -102,7 +111,7 @@ TEST(uart_thre_interrupt)
 
 TEST(uart_receive)
 {
-	struct uart u;
+	static struct uart u;
 	u8 many[100];
 
 	uart_setup(&u);
@@ -128,9 +137,57 @@ TEST(uart_receive)
 	CHECK_EQ(in(&u, UART_RX), 0);
 }
 
+/*
+ * Finding: the UART wrote to stdout under its lock, so a stdout that does
+ * not drain stopped the vCPU, and every thread that then wanted the lock.
+ * Now a full output buffer makes the transmitter busy, as a slow line
+ * would, and the vCPU never waits; when stdout drains, the transmitter
+ * is empty again and says so with its interrupt.
+ */
+TEST(uart_never_waits_for_a_full_stdout)
+{
+	static struct output stuck;
+	static u8 junk[OUTPUT_SIZE + 4096];
+	int fds[2];
+	static struct uart u;
+	size_t sent = 0;
+
+	CHECK_EQ(pipe(fds), 0);
+	/* A pipe nobody reads, full to the brim: the writer will block. */
+	fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	while (write(fds[1], junk, sizeof(junk)) > 0)
+		;
+	output_init(&stuck, fds[1]);
+	CHECK_EQ(output_start(&stuck), 0);
+	irq_level = 0;
+	uart_init(&u, &stuck, set_irq, NULL);
+	out(&u, UART_IER, UART_IER_THRI);
+	in(&u, UART_IIR); /* acknowledge the first THRE */
+	/* A guest that keeps writing while the line is free: every write
+	 * returns (this test would hang otherwise) until the buffer is
+	 * full and the transmitter says busy. */
+	while ((in(&u, UART_LSR) & UART_LSR_THRE) && sent < sizeof(junk)) {
+		out(&u, UART_TX, 'x');
+		sent++;
+	}
+	CHECK(sent > OUTPUT_SIZE - 2 * UART_TX_FIFO_SIZE);
+	CHECK(sent <= OUTPUT_SIZE);
+	CHECK_EQ(in(&u, UART_LSR) & (UART_LSR_THRE | UART_LSR_TEMT), 0);
+	CHECK_EQ(irq_level, 0);
+	/* Now the user reads: room again, and the THRE interrupt. */
+	while (read(fds[0], junk, sizeof(junk)) > 0 &&
+	       !(in(&u, UART_LSR) & UART_LSR_THRE))
+		;
+	for (int ms = 0; ms < 2000 && !irq_level; ms++)
+		usleep(1000);
+	CHECK(in(&u, UART_LSR) & UART_LSR_THRE);
+	CHECK_EQ(irq_level, 1);
+	CHECK_EQ(in(&u, UART_IIR) & 0x0f, UART_IIR_THRI);
+}
+
 TEST(uart_loopback_does_not_leak_out)
 {
-	struct uart u;
+	static struct uart u;
 
 	uart_setup(&u);
 	out(&u, UART_MCR, UART_MCR_LOOP);
@@ -143,15 +200,15 @@ static u8 cmos_read(struct rtc *r, u8 reg)
 {
 	u8 v = reg;
 
-	rtc_io(r, PORT_RTC_INDEX, &v, true);
-	rtc_io(r, PORT_RTC_DATA, &v, false);
+	rtc_io(r, RTC_INDEX, &v, true);
+	rtc_io(r, RTC_DATA, &v, false);
 	return v;
 }
 
 static void cmos_write(struct rtc *r, u8 reg, u8 val)
 {
-	rtc_io(r, PORT_RTC_INDEX, &reg, true);
-	rtc_io(r, PORT_RTC_DATA, &val, true);
+	rtc_io(r, RTC_INDEX, &reg, true);
+	rtc_io(r, RTC_DATA, &val, true);
 }
 
 static int bcd(u8 v)
@@ -200,20 +257,20 @@ TEST(power_off_and_reset)
 
 	/* Linux's S5: SLP_TYP 5 << 2 | SLP_EN. */
 	v = (5 << 2) | (1 << 5);
-	CHECK_EQ(power_io(PORT_SLEEP_CTL, &v, true), GUEST_POWEROFF);
+	CHECK_EQ(power_io(PORT_SLEEP_CTL, &v, true), POWER_OFF);
 	/* SLP_EN without S5, or S5 without SLP_EN: nothing. */
 	v = (3 << 2) | (1 << 5);
-	CHECK_EQ(power_io(PORT_SLEEP_CTL, &v, true), GUEST_RUNNING);
+	CHECK_EQ(power_io(PORT_SLEEP_CTL, &v, true), POWER_NONE);
 	v = 5 << 2;
-	CHECK_EQ(power_io(PORT_SLEEP_CTL, &v, true), GUEST_RUNNING);
+	CHECK_EQ(power_io(PORT_SLEEP_CTL, &v, true), POWER_NONE);
 	v = RESET_VALUE;
-	CHECK_EQ(power_io(PORT_RESET, &v, true), GUEST_REBOOT);
+	CHECK_EQ(power_io(PORT_RESET, &v, true), POWER_RESET);
 	v = 0xfe;
-	CHECK_EQ(i8042_io(PORT_I8042_CMD, &v, true), GUEST_REBOOT);
+	CHECK_EQ(i8042_io(PORT_I8042_CMD, &v, true), POWER_RESET);
 	v = 0xfe;
-	CHECK_EQ(i8042_io(PORT_I8042_DATA, &v, true), GUEST_RUNNING);
+	CHECK_EQ(i8042_io(PORT_I8042_DATA, &v, true), POWER_NONE);
 	v = 0xff;
-	CHECK_EQ(i8042_io(PORT_I8042_CMD, &v, false), GUEST_RUNNING);
+	CHECK_EQ(i8042_io(PORT_I8042_CMD, &v, false), POWER_NONE);
 	CHECK_EQ(v, 0);
 }
 
@@ -221,21 +278,21 @@ TEST(pvpanic)
 {
 	u8 v = 0;
 
-	CHECK_EQ(power_io(PORT_PVPANIC, &v, false), GUEST_RUNNING);
+	CHECK_EQ(power_io(PORT_PVPANIC, &v, false), POWER_NONE);
 	CHECK(v & PVPANIC_PANICKED);
 	v = PVPANIC_PANICKED;
-	CHECK_EQ(power_io(PORT_PVPANIC, &v, true), GUEST_PANIC);
+	CHECK_EQ(power_io(PORT_PVPANIC, &v, true), POWER_PANIC);
 	v = PVPANIC_CRASH_LOADED;
-	CHECK_EQ(power_io(PORT_PVPANIC, &v, true), GUEST_RUNNING);
+	CHECK_EQ(power_io(PORT_PVPANIC, &v, true), POWER_NONE);
 }
 
 TEST(exit_statuses)
 {
-	CHECK_EQ(power_exit_status(GUEST_POWEROFF), 0);
-	CHECK_EQ(power_exit_status(GUEST_PANIC), 2);
-	CHECK_EQ(power_exit_status(GUEST_CRASH), 3);
-	CHECK_EQ(power_exit_status(GUEST_REBOOT), 4);
-	CHECK_EQ(power_exit_status(GUEST_STOPPED), 130);
+	CHECK_EQ(launcher_exit_status(GUEST_POWEROFF), 0);
+	CHECK_EQ(launcher_exit_status(GUEST_PANIC), 2);
+	CHECK_EQ(launcher_exit_status(GUEST_CRASH), 3);
+	CHECK_EQ(launcher_exit_status(GUEST_REBOOT), 4);
+	CHECK_EQ(launcher_exit_status(GUEST_STOPPED), 130);
 }
 
 int main(void)
@@ -245,6 +302,7 @@ int main(void)
 		T(uart_transmit),
 		T(uart_thre_interrupt),
 		T(uart_receive),
+		T(uart_never_waits_for_a_full_stdout),
 		T(uart_loopback_does_not_leak_out),
 		T(rtc_time_is_host_time),
 		T(rtc_nvram),

@@ -16,6 +16,7 @@
 
 #include "fake_driver.h"
 #include "harness.h"
+#include "log.h"
 #include "virtio/mmio.h"
 
 #define BASE	 0xd0000000ULL
@@ -72,13 +73,13 @@ static u32 rd(u32 off)
 {
 	u32 v;
 
-	mmio_dev_access(&m, BASE + off, (u8 *)&v, 4, false);
+	mmio_dev_access(&m, off, (u8 *)&v, 4, false);
 	return v;
 }
 
 static void wr(u32 off, u32 v)
 {
-	mmio_dev_access(&m, BASE + off, (u8 *)&v, 4, true);
+	mmio_dev_access(&m, off, (u8 *)&v, 4, true);
 }
 
 static void setup(void)
@@ -90,6 +91,7 @@ static void setup(void)
 	CHECK_EQ(mmio_dev_init(&m, &echo_type, 0, NULL, &d.mem, BASE, 5, err,
 			       sizeof(err)),
 		 0);
+	CHECK_EQ(device_spawn(&m.dev), 0);
 	atomic_store(&served, 0);
 	atomic_store(&resets, 0);
 }
@@ -186,13 +188,13 @@ TEST(config_space_bounds)
 	u8 b[8];
 
 	setup();
-	mmio_dev_access(&m, BASE + VIRTIO_MMIO_CONFIG + 2, b, 2, false);
+	mmio_dev_access(&m, VIRTIO_MMIO_CONFIG + 2, b, 2, false);
 	CHECK(b[0] == 3 && b[1] == 4);
-	mmio_dev_access(&m, BASE + VIRTIO_MMIO_CONFIG, b, 8, false);
+	mmio_dev_access(&m, VIRTIO_MMIO_CONFIG, b, 8, false);
 	CHECK(b[7] == 8);
 	fd_log_start();
 	memset(b, 0xaa, sizeof(b));
-	mmio_dev_access(&m, BASE + VIRTIO_MMIO_CONFIG + 6, b, 4, false);
+	mmio_dev_access(&m, VIRTIO_MMIO_CONFIG + 6, b, 4, false);
 	CHECK_EQ(fd_log_end(), 1);
 	CHECK(b[0] == 0 && b[3] == 0); /* outside: zeros, not other memory */
 	CHECK(strstr(fd_log, "echo0: bad driver: config access"));
@@ -205,10 +207,10 @@ TEST(spec_4_2_2_2_narrow_register_access_ignored)
 
 	setup();
 	fd_log_start();
-	mmio_dev_access(&m, BASE + VIRTIO_MMIO_MAGIC_VALUE, b, 2, false);
+	mmio_dev_access(&m, VIRTIO_MMIO_MAGIC_VALUE, b, 2, false);
 	CHECK(b[0] == 0 && b[1] == 0);
-	mmio_dev_access(&m, BASE + VIRTIO_MMIO_STATUS, b, 2, true);
-	CHECK_EQ(fd_log_end(), 1); /* once until reset */
+	mmio_dev_access(&m, VIRTIO_MMIO_STATUS, b, 2, true);
+	CHECK_EQ(fd_log_end(), 2);
 	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), 0);
 	teardown();
 }
@@ -246,7 +248,7 @@ TEST(driver_ok_without_features_ok_ignored)
 	driver_ok();
 	CHECK_EQ(fd_log_end(), 1);
 	CHECK_EQ(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_DRIVER_OK, 0);
-	CHECK(!m.threads[0].running);
+	CHECK(!vq_thread_running(&m.dev.threads[0]));
 	teardown();
 }
 
@@ -260,9 +262,9 @@ TEST(queue_serves_and_interrupts)
 	negotiate(VERSION_1);
 	setup_queue(d.desc);
 	CHECK_EQ(rd(VIRTIO_MMIO_QUEUE_READY), 1);
-	CHECK(!m.threads[0].running); /* not before DRIVER_OK */
+	CHECK(!vq_thread_running(&m.dev.threads[0])); /* not before DRIVER_OK */
 	driver_ok();
-	CHECK(m.threads[0].running);
+	CHECK(vq_thread_running(&m.dev.threads[0]));
 
 	b = fd_buf(&d, 4);
 	fd_add_chain(&d, NULL, 0, &b, 1);
@@ -317,7 +319,7 @@ TEST(queue_registers_frozen_while_ready)
 	fd_log_start();
 	wr(VIRTIO_MMIO_QUEUE_NUM, 4);
 	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x2000);
-	CHECK_EQ(fd_log_end(), 1);
+	CHECK_EQ(fd_log_end(), 2);
 	CHECK_EQ(m.dev.vqs[0].num, d.num);
 	CHECK_EQ(m.dev.vqs[0].desc_gpa, d.desc);
 	/* QueueReady = 0 cannot take a live queue away either. */
@@ -364,7 +366,7 @@ TEST(spec_2_1_1_broken_queue_sends_config_interrupt)
 	/* Reset: the thread is joined, the queue forgotten. */
 	atomic_store(&resets, 0);
 	wr(VIRTIO_MMIO_STATUS, 0);
-	CHECK(!m.threads[0].running);
+	CHECK(!vq_thread_running(&m.dev.threads[0]));
 	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), 0);
 	CHECK_EQ(rd(VIRTIO_MMIO_QUEUE_READY), 0);
 	CHECK_EQ(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
@@ -396,10 +398,79 @@ TEST(reset_joins_threads_repeatedly)
 		negotiate(VERSION_1);
 		setup_queue(d.desc);
 		driver_ok();
-		CHECK(m.threads[0].running);
+		CHECK(vq_thread_running(&m.dev.threads[0]));
 		wr(VIRTIO_MMIO_STATUS, 0);
-		CHECK(!m.threads[0].running);
+		CHECK(!vq_thread_running(&m.dev.threads[0]));
 	}
+	teardown();
+}
+
+/*
+ * Finding: writing ACKNOWLEDGE | DRIVER after DRIVER_OK cleared
+ * FEATURES_OK and DRIVER_OK under running queue threads, and made the
+ * features writable again.  2.1.2: "The driver MUST NOT clear a device
+ * status bit"; only a write of 0 resets.  Nor may it set NEEDS_RESET.
+ */
+TEST(spec_2_1_2_status_bits_only_go_up)
+{
+	u32 live;
+
+	setup();
+	negotiate(VERSION_1 | (1ULL << ECHO_F_X));
+	setup_queue(d.desc);
+	driver_ok();
+	live = rd(VIRTIO_MMIO_STATUS);
+	CHECK(live & VIRTIO_CONFIG_S_DRIVER_OK);
+	fd_log_start();
+	wr(VIRTIO_MMIO_STATUS,
+	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), live);
+	CHECK(vq_thread_running(&m.dev.threads[0]));
+	/* The features stay as negotiated: no rewriting them now. */
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
+	wr(VIRTIO_MMIO_STATUS, live | VIRTIO_CONFIG_S_FEATURES_OK);
+	CHECK(device_has_feature(&m.dev, ECHO_F_X));
+	CHECK(device_has_feature(&m.dev, VIRTIO_F_VERSION_1));
+	/* NEEDS_RESET is the device's to set. */
+	wr(VIRTIO_MMIO_STATUS, live | VIRTIO_CONFIG_S_NEEDS_RESET);
+	CHECK_EQ(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_NEEDS_RESET, 0);
+	/* FAILED may be added, and is shown. */
+	wr(VIRTIO_MMIO_STATUS, live | VIRTIO_CONFIG_S_FAILED);
+	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), live | VIRTIO_CONFIG_S_FAILED);
+	CHECK(fd_log_end() >= 3);
+	CHECK(strstr(fd_log, "without a reset"));
+	CHECK(strstr(fd_log, "after FEATURES_OK"));
+	/* 0 still resets. */
+	wr(VIRTIO_MMIO_STATUS, 0);
+	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), 0);
+	CHECK(!vq_thread_running(&m.dev.threads[0]));
+	teardown();
+}
+
+/*
+ * Finding: complaints were "once until reset", and a guest may reset at
+ * will: 1,000 rounds of {reset; write a reserved register} printed 1,000
+ * lines.  Now the guest's messages share one budget (log.h): without
+ * --verbose, LOG_GUEST_LINES in all, and one summary line at exit.
+ */
+TEST(reset_storm_cannot_flood_the_log)
+{
+	int lines;
+
+	setup();
+	fd_log_start();
+	for (int i = 0; i < 1000; i++) {
+		wr(VIRTIO_MMIO_STATUS, 0);
+		wr(0x0fc, 1); /* reserved */
+	}
+	lines = fd_log_end();
+	CHECK_EQ(lines, LOG_GUEST_LINES);
+	fd_log_start();
+	log_guest_summary();
+	CHECK_EQ(fd_log_end(), 1);
+	CHECK(strstr(fd_log, "990 more messages about the guest were not "
+			     "shown; --verbose shows them"));
 	teardown();
 }
 
@@ -408,7 +479,7 @@ TEST(config_change_interrupt)
 	setup();
 	negotiate(VERSION_1);
 	CHECK_EQ(rd(VIRTIO_MMIO_CONFIG_GENERATION), 0);
-	m.dev.config_changed(&m.dev);
+	device_config_changed(&m.dev);
 	CHECK(interrupted(100));
 	CHECK_EQ(rd(VIRTIO_MMIO_CONFIG_GENERATION), 1);
 	CHECK(rd(VIRTIO_MMIO_INTERRUPT_STATUS) & VIRTIO_MMIO_INT_CONFIG);
@@ -429,6 +500,8 @@ int main(void)
 		T(spec_2_1_1_bad_rings_need_reset),
 		T(spec_2_1_1_broken_queue_sends_config_interrupt),
 		T(reset_joins_threads_repeatedly),
+		T(spec_2_1_2_status_bits_only_go_up),
+		T(reset_storm_cannot_flood_the_log),
 		T(config_change_interrupt),
 	};
 

@@ -61,7 +61,9 @@ static void teardown(void)
 
 static void start(int q)
 {
-	d.vq.index = q; /* the log line says rx or tx by it */
+	/* The queue as the device would name it: log lines say which. */
+	d.vq.index = q;
+	snprintf(d.vq.name, sizeof(d.vq.name), "net0/%s", q ? "tx" : "rx");
 	fd_service_start(&d, net_type.service[q]);
 }
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The guest's fixed address map: I/O ports and physical addresses of the
- * little devices the Launcher emulates, and where the virtio-mmio windows
- * go.  One table, so nothing collides and the ACPI tables and the device
- * code agree by construction.
+ * The machine's address map: where RAM is, where each device's registers
+ * and interrupts are, in I/O port space and in guest-physical memory.  One
+ * table, so nothing collides and the ACPI tables we write, the e820 map
+ * and the devices agree by construction.  The devices themselves know
+ * only offsets into their own ranges (bus.h); the Launcher places them.
  */
-#ifndef LGUEST_HW_PORTS_H
-#define LGUEST_HW_PORTS_H
+#ifndef LGUEST_LAYOUT_H
+#define LGUEST_LAYOUT_H
 
 /* Legacy PC ports Linux expects. */
 #define PORT_RTC_INDEX	0x70 /* CMOS RTC: index, then data */
@@ -17,6 +18,8 @@
 #define IRQ_COM1	4
 #define PORT_RESET	0xcf9 /* FADT RESET_REG (as on PIIX chipsets) */
 #define RESET_VALUE	0x06
+#define PORT_POST	0x80  /* POST codes, and Linux's I/O delay */
+#define PORT_PCI_CONFIG 0xcf8 /* 0xcf8-0xcff: PCI configuration */
 
 /* lguest's own ports. */
 #define PORT_SLEEP_CTL	     0x600 /* FADT SLEEP_CONTROL_REG: SLP_TYP<<2|SLP_EN */
