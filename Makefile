@@ -10,10 +10,11 @@ CFLAGS   ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -Isrc $(CFLAGS)
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
-LDLIBS   := -lpthread
+LDLIBS   := -lpthread -lseccomp
 
-# The Launcher is every file under src/; unit tests link all but main.c.
-SRCS     := $(sort $(wildcard src/*.c src/*/*.c))
+# The Launcher is every file under src/ (a large device may be a folder:
+# src/devices/NAME/*.c); unit tests link all but main.c.
+SRCS     := $(sort $(wildcard src/*.c src/*/*.c src/*/*/*.c))
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
 OBJS     := $(SRCS:%.c=$(BUILD)/obj/%.o)
 SAN_OBJS := $(LIB_SRCS:%.c=$(BUILD)/san/%.o)

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
@@ -435,12 +437,65 @@ static int take_signals(void)
 	return fd;
 }
 
+/*
+ * The main thread's sandbox.  Between boots it builds the machine again:
+ * guest memory, the VM and its vCPUs, the kernel read afresh from the file
+ * we keep open.  While the guest runs it reads the user's keys and signals
+ * and stops the vCPUs.  It opens nothing, and talks to KVM only in the
+ * verbs below.
+ */
+static const struct sandbox_call main_calls[] = {
+	SANDBOX_ANY(SYS_pread64),
+	SANDBOX_ANY(SYS_preadv),
+	SANDBOX_ANY(SYS_fstat),
+	SANDBOX_ANY(SYS_newfstatat),
+	SANDBOX_ANY(SYS_close),
+	SANDBOX_ANY(SYS_tgkill),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_CREATE_VM),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_TSS_ADDR),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_IDENTITY_MAP_ADDR),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_CREATE_IRQCHIP),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_CREATE_PIT2),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_USER_MEMORY_REGION),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_IOEVENTFD),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQFD),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_SUPPORTED_CPUID),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_CREATE_VCPU),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_CPUID2),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_MSRS),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_SREGS),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_SREGS),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_REGS),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_REGS),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_FPU),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_LAPIC),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_LAPIC),
+};
+static const struct sandbox_rules main_rules = {
+	.kind = "main",
+	.calls = main_calls,
+	.ncalls = ARRAY_SIZE(main_calls),
+};
+
+/* The output writer's: the serial port's interrupt line, which its room
+ * callback raises when the transmitter is free again. */
+static const struct sandbox_call output_calls[] = {
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
+};
+static const struct sandbox_rules output_rules = {
+	.kind = "output",
+	.calls = output_calls,
+	.ncalls = ARRAY_SIZE(output_calls),
+};
+
 /* Set-up is over: give up privileges, then make every thread we will
- * ever have, each of which locks itself into its own sandbox. */
+ * ever have, each of which locks itself into its own sandbox, and last
+ * the main thread itself. */
 static void spawn_threads(struct launcher *l)
 {
 	sandbox_drop_privileges(l->cfg->username, l->cfg->chroot);
-	if (output_start(&l->out))
+	if (output_start(&l->out, &output_rules))
 		die("cannot start the output thread.");
 	for (unsigned int i = 0; i < l->nvirtio; i++)
 		if (device_spawn(&l->virtio[i].dev))
@@ -448,6 +503,7 @@ static void spawn_threads(struct launcher *l)
 			    l->virtio[i].dev.name);
 	for (unsigned int i = 0; i < l->cfg->cpus; i++)
 		vcpu_spawn(&l->vcpus[i]);
+	sandbox_enter("main", &main_rules);
 }
 
 int launcher_run(const struct launch *cfg)
@@ -476,8 +532,8 @@ int launcher_run(const struct launch *cfg)
 	input_init(&l->in, &l->uart, l->console);
 	for (unsigned int i = 0; i < cfg->cpus; i++)
 		vcpu_init(&l->vcpus[i], i, &l->kvm, &l->bus, on_vcpu_end, l);
-	spawn_threads(l);
 	term_raw();
+	spawn_threads(l);
 
 	while (true) {
 		enum guest_end end = boot_once(l, sig_fd);

@@ -83,6 +83,11 @@ static void restore(void)
 	}
 }
 
+void log_emergency_cleanup(void)
+{
+	restore();
+}
+
 noreturn void die_status(int status, const char *fmt, ...)
 {
 	va_list ap;

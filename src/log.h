@@ -71,4 +71,8 @@ double log_uptime_ms(void);
  * terminal restore hook.  Main thread, before threads start. */
 void log_set_cleanup(void (*fn)(void));
 
+/* Run that hook now, from a signal handler about to _exit(): the hook
+ * must be async-signal-safe (tcsetattr() is).  Any thread. */
+void log_emergency_cleanup(void);
+
 #endif

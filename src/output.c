@@ -110,7 +110,7 @@ static void *writer_main(void *arg)
 	ssize_t w;
 
 	pthread_setname_np(pthread_self(), "output");
-	sandbox_enter("output", NULL);
+	sandbox_enter("output", o->rules);
 	pthread_mutex_lock(&o->lock);
 	for (;;) {
 		while (!o->len)
@@ -142,8 +142,9 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int output_start(struct output *o)
+int output_start(struct output *o, const struct sandbox_rules *rules)
 {
+	o->rules = rules;
 	int err = pthread_create(&o->writer, NULL, writer_main, o);
 
 	if (err)

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 
+#include "sandbox.h"
 #include "types.h"
 
 #define OUTPUT_SIZE	(64 * 1024)
@@ -35,6 +36,8 @@ struct output {
 	pthread_mutex_t room_lock; /* held while the callbacks run */
 	pthread_t writer;
 	bool started;
+	const struct sandbox_rules *rules; /* the writer's, with the room
+					      callbacks' calls */
 };
 
 /* Set (o) up to write to (fd), which stays the caller's.  Main thread,
@@ -50,9 +53,10 @@ void output_on_room(struct output *o, void (*fn)(void *ctx), void *ctx);
  * them runs any more.  Main thread. */
 void output_off_room(struct output *o, void *ctx);
 
-/* Start the writer thread (in the sandbox).  Returns 0 or -errno.  Main
+/* Start the writer thread, in the sandbox with the common calls and
+ * (rules): those the room callbacks make.  Returns 0 or -errno.  Main
  * thread, once set-up has dropped privileges. */
-int output_start(struct output *o);
+int output_start(struct output *o, const struct sandbox_rules *rules);
 
 /* Take up to (len) bytes of (buf) for stdout: returns how many fitted,
  * 0 when the buffer is full.  Never waits.  Any thread. */

@@ -13,6 +13,9 @@
 
 #include "types.h"
 
+/* The Launcher's exit status when a thread breaks out of its sandbox. */
+#define SANDBOX_EXIT_STATUS 5
+
 /* One system call (nr) (a SYS_* number), with argument (arg) pinned to
  * (value), or any arguments if (arg) is -1. */
 struct sandbox_call {

@@ -8,7 +8,7 @@
 
 #include "devices/block.h"
 #include "devices/console.h"
-#include "devices/net.h"
+#include "devices/net/net.h"
 #include "devices/rng.h"
 
 const struct device_type *const device_types[] = {

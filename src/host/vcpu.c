@@ -19,11 +19,13 @@
 
 #define SIG_KICK SIGUSR1
 
-/* Beyond the calls every thread makes: running the vCPU, and reading its
- * registers to say where a crashed guest was. */
+/* Beyond the calls every thread makes: running the vCPU, reading its
+ * registers to say where a crashed guest was, and the serial port's
+ * interrupt line, which its I/O may raise. */
 static const struct sandbox_call vcpu_calls[] = {
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_RUN),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_REGS),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
 };
 static const struct sandbox_rules vcpu_rules = {
 	.kind = "vcpu",

@@ -32,6 +32,10 @@ void rtc_init(struct rtc *rtc)
 {
 	memset(rtc, 0, sizeof(*rtc));
 	pthread_mutex_init(&rtc->lock, NULL);
+	/* glibc's gmtime_r() reads the time zone files the first time it
+	 * runs: let that be now, not in a vCPU's sandbox, which opens
+	 * nothing. */
+	tzset();
 	/* 32.768 kHz time base, 1024 Hz periodic rate: what a BIOS sets. */
 	rtc->cmos[RTC_REG_A] = 0x26;
 	/* 24-hour mode, BCD: the classic PC setting Linux expects. */

@@ -99,7 +99,7 @@ static void open_pipe(void)
 	CHECK_EQ(fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK), 0);
 	output = calloc(1, sizeof(*output));
 	output_init(output, pipe_fds[1]);
-	CHECK_EQ(output_start(output), 0);
+	CHECK_EQ(output_start(output, NULL), 0);
 }
 
 /* What reached the pipe, as a string, once (len) bytes have (or 2 s

@@ -47,7 +47,7 @@ static void uart_setup(struct uart *u)
 	if (!pipe_fds[0]) {
 		CHECK_EQ(pipe(pipe_fds), 0);
 		output_init(&output, pipe_fds[1]);
-		CHECK_EQ(output_start(&output), 0);
+		CHECK_EQ(output_start(&output, NULL), 0);
 	}
 	output_off_room(&output, u); /* an earlier test's UART, same place */
 	irq_level = irq_changes = 0;
@@ -158,7 +158,7 @@ TEST(uart_never_waits_for_a_full_stdout)
 	while (write(fds[1], junk, sizeof(junk)) > 0)
 		;
 	output_init(&stuck, fds[1]);
-	CHECK_EQ(output_start(&stuck), 0);
+	CHECK_EQ(output_start(&stuck, NULL), 0);
 	irq_level = 0;
 	uart_init(&u, &stuck, set_irq, NULL);
 	out(&u, UART_IER, UART_IER_THRI);

@@ -17,7 +17,8 @@
 #include <arpa/inet.h>
 #include <linux/virtio_net.h>
 
-#include "devices/net.h"
+#include "devices/net/net.h"
+#include "devices/net/option.h"
 #include "fake_driver.h"
 #include "harness.h"
 

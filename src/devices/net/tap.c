@@ -17,7 +17,7 @@
 #include <linux/sockios.h>
 #include <linux/virtio_net.h>
 
-#include "devices/tap.h"
+#include "devices/net/tap.h"
 
 static void set_name(struct ifreq *ifr, const char *name)
 {
@@ -68,6 +68,22 @@ int tap_open(const char *name, char actual[IFNAMSIZ], char *err, size_t errlen)
 	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0) {
 		snprintf(err, errlen, "cannot set %s's vnet header size: %s",
 			 ifr.ifr_name, strerror(errno));
+		goto fail;
+	}
+	/*
+	 * Attaching by name makes the tap if there is none, and we may be
+	 * root: asked for the user's tap, we must not quietly make one of our
+	 * own, nor use one that appeared in its place since the user looked.
+	 * Looking first and attaching after leaves a gap; so we attach, then
+	 * ask what we got.  A tap made with "ip tuntap add" is persistent, and
+	 * the one TUNSETIFF just made is not: that one goes with the fd.
+	 */
+	if (name && (ioctl(fd, TUNGETIFF, &ifr) < 0 ||
+		     !(ifr.ifr_flags & IFF_PERSIST))) {
+		snprintf(err, errlen,
+			 "there is no tap %s (make one with 'ip tuntap add %s "
+			 "mode tap user $USER')",
+			 name, name);
 		goto fail;
 	}
 	snprintf(actual, IFNAMSIZ, "%s", ifr.ifr_name);

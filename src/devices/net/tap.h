@@ -1,20 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The host end of the network card (src/devices/tap.c): a tap device from
+ * The host end of the network card (src/devices/net/tap.c): a tap from
  * /dev/net/tun, carrying whole Ethernet frames behind a 12-byte virtio-net
  * header, and the few ioctls that give it an address or a bridge.  Not a
  * device itself; net.c is.  Main thread, at set-up, except where noted.
  */
-#ifndef LGUEST_DEVICES_TAP_H
-#define LGUEST_DEVICES_TAP_H
+#ifndef LGUEST_DEVICES_NET_TAP_H
+#define LGUEST_DEVICES_NET_TAP_H
 
 #include <stddef.h>
 #include <netinet/in.h>
 #include <net/if.h>
 
 /*
- * Attach to tap (name), or create a fresh one ("lguest%d") when (name) is
- * NULL, with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR and a header of
+ * Attach to the user's persistent tap (name), never making one (a tap of
+ * that name that is missing, or not persistent, is refused), or create a
+ * fresh one ("lguest%d") when (name) is NULL; with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR and a header of
  * sizeof(struct virtio_net_hdr_mrg_rxbuf).  The fd is O_NONBLOCK and
  * close-on-exec.  The interface's name goes in (actual) (IFNAMSIZ bytes).
  * Returns the fd, or -1 with one sentence in (err) of (errlen) bytes.
