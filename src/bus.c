@@ -89,6 +89,13 @@ static void dispatch(const struct bus_range *r, u64 addr, u8 *data, u32 len,
 		r->fn(r->ctx, addr - r->base, data, len, write);
 }
 
+/*L:170
+ * A vCPU's I/O arrives here: a port or an address, a width, a direction.
+ * We find the device that claimed it; and on the port side we behave like
+ * the PC's ISA bus, where registers are a byte wide and an "inw" is two
+ * byte reads of neighbouring ports.  Nothing claims it?  Then a read sees
+ * all ones, which is what an empty bus shows, and Linux's probes take the
+ * hint. :*/
 void bus_access(struct bus *bus, enum bus_space space, u64 addr, u8 *data,
 		u32 len, bool write)
 {

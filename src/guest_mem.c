@@ -55,6 +55,14 @@ void guest_mem_unmap(struct guest_mem *mem)
 	mem->base = NULL;
 }
 
+/*L:140
+ * Guest memory is just memory we mapped, so we can read and write it as
+ * easily as our own.  Which is exactly the danger: every address the
+ * guest gives us (a ring, a buffer, a descriptor table) must be checked
+ * before we follow it, or a guest could point us at our own stack.  This
+ * is the one place that check lives, lguest's check_pointer() without its
+ * errx(): it says NULL, and the caller decides what that costs the guest.
+ * Note the order of the comparison, which no address can wrap around. :*/
 void *guest_ptr(const struct guest_mem *mem, u64 gpa, u64 len)
 {
 	/*

@@ -46,6 +46,12 @@ int input_fd(struct input *in, int *timeout_ms)
 	return -1;
 }
 
+/*L:620
+ * Keys come the other way, through the main thread: it reads stdin only
+ * when the guest has room for what it reads, so a guest that stops
+ * reading leaves the rest in the terminal, not in our memory.  Three ^C
+ * within a second end the Launcher, as in the original; one ^C goes to
+ * the guest, which is where a user at a shell wants it. :*/
 bool input_pump(struct input *in)
 {
 	u8 buf[256];

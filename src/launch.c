@@ -110,12 +110,12 @@ static void build_options(struct option *opts, size_t max)
 }
 
 /* Record one device option; false (with a sentence) if it cannot be. */
-static bool add_device(struct launch *l, const struct device_type *t,
+static bool add_device(struct launch *cfg, const struct device_type *t,
 		       const char *opt, char *err, size_t errlen)
 {
 	if (!t->repeatable) {
-		for (unsigned int i = 0; i < l->ndevices; i++) {
-			if (l->devices[i].type == t) {
+		for (unsigned int i = 0; i < cfg->ndevices; i++) {
+			if (cfg->devices[i].type == t) {
 				snprintf(err, errlen,
 					 "--%s may be given only once.",
 					 t->option);
@@ -123,16 +123,16 @@ static bool add_device(struct launch *l, const struct device_type *t,
 			}
 		}
 	}
-	if (l->ndevices == LAUNCH_MAX_DEVICES) {
+	if (cfg->ndevices == LAUNCH_MAX_DEVICES) {
 		snprintf(err, errlen,
 			 "more than %d devices; lguest has "
 			 "interrupts for no more.",
 			 LAUNCH_MAX_DEVICES);
 		return false;
 	}
-	l->devices[l->ndevices].type = t;
-	l->devices[l->ndevices].opt = opt;
-	l->ndevices++;
+	cfg->devices[cfg->ndevices].type = t;
+	cfg->devices[cfg->ndevices].opt = opt;
+	cfg->ndevices++;
 	return true;
 }
 
@@ -184,7 +184,16 @@ static bool join_args(char *dst, size_t size, char **args, int n)
 	return true;
 }
 
-enum launch_action launch_parse(struct launch *l, int argc, char **argv,
+/*L:110
+ * The command line is the original Launcher's, and its own example still
+ * works: "lguest 64 vmlinux --tunnet=192.168.19.1 --block=rootfile
+ * root=/dev/vda".  Memory in megabytes, a kernel, and whatever follows is
+ * the kernel's command line.  Every device adds its own --option through
+ * the device table (devices/devices.c), so a new device never edits this
+ * file.  Parsing only fills in a struct launch: opening files and making
+ * taps comes later, where a mistake can still be one sentence and exit 1.
+ :*/
+enum launch_action launch_parse(struct launch *cfg, int argc, char **argv,
 				char *err, size_t errlen)
 {
 	struct option options[ARRAY_SIZE(base_options) + 16];
@@ -192,8 +201,8 @@ enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 	int c;
 
 	build_options(options, ARRAY_SIZE(options));
-	memset(l, 0, sizeof(*l));
-	l->cpus = 1;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->cpus = 1;
 
 	/*
 	 * The original's getopt let options follow the arguments (its own
@@ -208,14 +217,14 @@ enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 	while ((c = getopt_long(argc, argv, ":vhV", options, NULL)) != -1) {
 		switch (c) {
 		case 'v':
-			l->verbose = true;
+			cfg->verbose = true;
 			break;
 		case 'h':
 			return LAUNCH_HELP;
 		case 'V':
 			return LAUNCH_VERSION;
 		case OPT_INITRD:
-			l->initrd = optarg;
+			cfg->initrd = optarg;
 			break;
 		case OPT_CPUS:
 			if (!parse_number(optarg, &n) || n < 1 ||
@@ -224,25 +233,25 @@ enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 					    "--cpus=%s: give a number of vCPUs "
 					    "from 1 to %d.",
 					    optarg, LAUNCH_MAX_CPUS);
-			l->cpus = n;
+			cfg->cpus = n;
 			break;
 		case OPT_NO_REBOOT:
-			l->no_reboot = true;
+			cfg->no_reboot = true;
 			break;
 		case OPT_BOOT_TIMER:
-			l->boot_timer = true;
+			cfg->boot_timer = true;
 			break;
 		case OPT_USERNAME:
-			l->username = optarg;
+			cfg->username = optarg;
 			break;
 		case OPT_CHROOT:
-			l->chroot = optarg;
+			cfg->chroot = optarg;
 			break;
 		case OPT_CONSOLE:
 			if (!strcmp(optarg, "serial"))
-				l->no_virtio_console = true;
+				cfg->no_virtio_console = true;
 			else if (!strcmp(optarg, "virtio"))
-				l->no_virtio_console = false;
+				cfg->no_virtio_console = false;
 			else
 				return fail(err, errlen,
 					    "--console=%s: say virtio or "
@@ -251,7 +260,7 @@ enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 			break;
 		default:
 			if (c >= OPT_DEVICE) {
-				if (!add_device(l, device_types[c - OPT_DEVICE],
+				if (!add_device(cfg, device_types[c - OPT_DEVICE],
 						optarg, err, errlen))
 					return LAUNCH_ERROR;
 				break;
@@ -282,15 +291,15 @@ enum launch_action launch_parse(struct launch *l, int argc, char **argv,
 		return fail(err, errlen,
 			    "MEM_MB %s is more than lguest supports (%d).",
 			    argv[optind], LAUNCH_MAX_MEM_MB);
-	l->mem_mb = n;
+	cfg->mem_mb = n;
 	if (optind + 1 >= argc)
 		return fail(err, errlen, "missing KERNEL; see lguest --help.");
-	l->kernel = argv[optind + 1];
+	cfg->kernel = argv[optind + 1];
 
 	/* Without arguments the kernel talks to us on the first UART. */
 	if (optind + 2 == argc)
-		strcpy(l->cmdline, "console=ttyS0");
-	else if (!join_args(l->cmdline, sizeof(l->cmdline), argv + optind + 2,
+		strcpy(cfg->cmdline, "console=ttyS0");
+	else if (!join_args(cfg->cmdline, sizeof(cfg->cmdline), argv + optind + 2,
 			    argc - optind - 2))
 		return fail(err, errlen,
 			    "the kernel arguments are longer than %d bytes.",

@@ -43,18 +43,18 @@ struct launch {
 
 /* What launch_parse() wants main() to do next. */
 enum launch_action {
-	LAUNCH_RUN,	/* (l) is complete: launch it */
+	LAUNCH_RUN,	/* (cfg) is complete: launch it */
 	LAUNCH_HELP,	/* print launch_usage() and exit 0 */
 	LAUNCH_VERSION, /* print the version and exit 0 */
 	LAUNCH_ERROR,	/* (err) holds one sentence: exit 1 */
 };
 
-/* Parse the command line (argc, argv) into (l), which it zeroes first.
+/* Parse the command line (argc, argv) into (cfg), which it zeroes first.
  * Options may come before or after MEM_MB and KERNEL, as with the original
  * Launcher's getopt; "--" ends the options.  On a mistake, writes one
  * sentence into (err) (of (errlen) bytes) and returns LAUNCH_ERROR.  Pure
  * apart from getopt's globals; main thread only. */
-enum launch_action launch_parse(struct launch *l, int argc, char **argv,
+enum launch_action launch_parse(struct launch *cfg, int argc, char **argv,
 				char *err, size_t errlen);
 
 /* Print the --help text, device options included, on (f). */

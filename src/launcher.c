@@ -62,6 +62,13 @@ int launcher_exit_status(enum guest_end end)
 }
 
 /* The hardware's word on how the guest ends (hw/power.h)... */
+/*L:330
+ * The guest can end in two ways the hardware tells us of (the power
+ * registers, from a vCPU thread) and a few the Host tells us of (a vCPU
+ * that triple-faulted, or that KVM could not enter).  Whichever comes
+ * first, launcher_end() records it and wakes the main thread; only the
+ * Launcher decides what it means: a reboot restarts the guest, the others
+ * end us with a status that says how. :*/
 static void on_power(void *ctx, enum power_event ev, u16 port)
 {
 	struct launcher *l = ctx;
@@ -169,7 +176,7 @@ add_virtio(struct launcher *l, const struct device_type *type, const char *opt)
 	return m;
 }
 
-/*L:150
+/*L:450
  * The virtio devices are made once, before the first boot: files are
  * opened and locked here, and taps made, while we may still be root and
  * before any --chroot.  Like the original's device descriptor page, the
@@ -350,6 +357,12 @@ static void wait_for_end(struct launcher *l, int sig_fd)
 }
 
 /* One boot of the guest, from empty memory to its end. */
+/*L:700
+ * One boot, start to end.  Fresh memory and a fresh VM every time: a guest
+ * that reboots gets the same machine, clean.  When the run ends we stop
+ * the vCPUs first (none may touch the devices after), then reset every
+ * device, which parks its queue threads (none may touch guest memory
+ * after), and only then unmap the memory.  The order is the point. :*/
 static enum guest_end boot_once(struct launcher *l, int sig_fd)
 {
 	const struct launch *cfg = l->cfg;
@@ -506,6 +519,17 @@ static void spawn_threads(struct launcher *l)
 	sandbox_enter("main", &main_rules);
 }
 
+/*L:120
+ * Here is a whole run, from the top.  We open what the user named (the
+ * kernel, /dev/kvm, disk images, taps) while we still have the privileges
+ * to, and build the parts of the machine that outlive a reboot: the bus,
+ * the legacy PC devices, the virtio devices.  Then we give the privileges
+ * up for good (sandbox.c), make every thread we will ever need, and let
+ * each lock itself into its own small sandbox.
+ *
+ * What is left is a loop, as in the original: boot the guest, wait for it
+ * to end, and if it only rebooted, boot it again, into the same devices
+ * and the same memory size, with a kernel read afresh from the file. :*/
 int launcher_run(const struct launch *cfg)
 {
 	static struct launcher launcher;
@@ -543,8 +567,12 @@ int launcher_run(const struct launch *cfg)
 			uart_reset(&l->uart);
 			continue;
 		}
-		/* What the guest said last reaches the user before we go,
-		 * unless the user's stdout has stopped taking it. */
+		/*L:710
+		 * The end.  What the guest said last reaches the user before
+		 * we go, unless stdout has stopped taking it, in which case
+		 * we say how much was lost rather than wait for ever.  Then
+		 * the terminal is the user's again, and one line says how the
+		 * guest ended, and how many of its complaints we held back. :*/
 		output_flush(&l->out, 1000);
 		term_restore();
 		for (unsigned int i = 0; i < l->nvirtio; i++)

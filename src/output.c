@@ -103,6 +103,12 @@ static ssize_t write_some(int fd, const u8 *p, size_t len)
 	}
 }
 
+/*L:610
+ * The writer thread is the only one that ever waits on the user's stdout.
+ * It takes what the serial port and the virtio console left in the buffer
+ * and writes it out; if stdout blocks, so does it, and nobody else.  When
+ * it has made room it tells the producers, who were waiting (the console
+ * thread, watching stop) or showing the guest a busy line (the UART). :*/
 static void *writer_main(void *arg)
 {
 	struct output *o = arg;

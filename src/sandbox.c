@@ -198,6 +198,16 @@ static void drop_capabilities(void)
 		die_errno("cannot give up capabilities");
 }
 
+/*L:600
+ * A hypervisor's first promise is that the guest stays in its box.  Our
+ * devices check every address, index and length the guest gives them;
+ * the sandbox is what holds if one check is ever wrong.  Once set-up has
+ * opened every file and made every tap, we become the user we were told
+ * to, with no groups but its own, lose every capability, and promise the
+ * kernel never to gain one again (no_new_privs).  Then each thread loads
+ * a seccomp filter that allows only the system calls its kind of thread
+ * makes: a block thread may pread and pwrite, a vCPU may run KVM_RUN, and
+ * none may open a file, make a socket or run a program. :*/
 void sandbox_drop_privileges(const char *user, const char *chroot_dir)
 {
 	struct sigaction sa = {.sa_sigaction = sigsys, .sa_flags = SA_SIGINFO};

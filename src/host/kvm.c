@@ -106,6 +106,14 @@ static void set_slot(struct kvm *kvm, u32 slot, u64 gpa, u64 size, void *host)
 			  (unsigned long long)(size / MiB));
 }
 
+/*L:130
+ * The original Launcher began a Guest by writing LHREQ_INITIALIZE to
+ * /dev/lguest: here is its memory, here is where to start.  With KVM it
+ * takes a few more words.  We create a VM; give it our mapping of the
+ * guest's RAM as its physical memory (one slot below the 32-bit device
+ * hole, one above 4 GiB for the rest); and ask for the PC's interrupt
+ * controllers and timer inside the kernel, so that a timer tick or an
+ * interrupt never has to come out to us. :*/
 void kvm_vm_create(struct kvm *kvm, const struct guest_mem *mem)
 {
 	struct kvm_pit_config pit = {.flags = KVM_PIT_SPEAKER_DUMMY};

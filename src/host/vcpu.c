@@ -138,7 +138,7 @@ static enum vcpu_exit crashed(char *why, size_t whylen, const char *what,
 	return VCPU_CRASH;
 }
 
-/*L:140
+/*L:160
  * Here is the other half of the original Launcher's run_guest(): the Host
  * ran the Guest until it did something only we can do, and told us what.
  * Mostly that is an I/O port or an MMIO address that no device inside KVM
@@ -200,6 +200,13 @@ enum vcpu_exit vcpu_handle_exit(struct kvm_run *run, struct bus *bus, char *why,
 }
 
 /* One run, from vcpu_start() to its end. */
+/*L:150
+ * Each vCPU is a thread that calls KVM_RUN, the modern read() of
+ * /dev/lguest: the guest runs until it needs us, and the ioctl returns
+ * with the reason in the shared kvm_run page.  We deal with it and go
+ * straight back in.  To stop a vCPU we set a flag and poke the thread
+ * with a signal (or, if it is between runs, immediate_exit), which makes
+ * KVM_RUN return at once. :*/
 static void run_guest(struct vcpu *v)
 {
 	enum vcpu_exit how = VCPU_RUN_ON;

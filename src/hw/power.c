@@ -12,6 +12,13 @@
 #define RESET_CPU   (1 << 2) /* 0xcf9: "reset CPU" bit */
 #define I8042_RESET 0xfe     /* command: pulse output line 0 (reset) */
 
+/*L:320
+ * How does a guest end?  On a PC without a BIOS, through registers the
+ * ACPI tables name: the FADT's sleep control register takes "S5" for power
+ * off, its reset register a reset, and pvpanic hears of a panic.  The
+ * i8042 keyboard controller can pulse the reset line too, which is how
+ * Linux's "reboot=k" and our little reset stub end.  These handlers only
+ * report what the guest asked for. :*/
 enum power_event power_io(u16 port, u8 *val, bool write)
 {
 	switch (port) {

@@ -128,6 +128,12 @@ static void write_reg(struct rtc *rtc, u8 reg, u8 val)
 	}
 }
 
+/*L:310
+ * A clock is the other thing a kernel reads early.  Without one, Linux
+ * polls the CMOS chip's "update in progress" bit tens of thousands of
+ * times a boot; with one that answers from the host's clock each time, it
+ * asks once.  Two ports, an index and a data register: the simplest
+ * device on the bus, and one more reason there is a bus. :*/
 void rtc_io(struct rtc *rtc, unsigned int reg, u8 *val, bool write)
 {
 	pthread_mutex_lock(&rtc->lock);

@@ -66,6 +66,15 @@ static void update_irq(struct uart *u)
 	}
 }
 
+/*L:300
+ * The serial port is where a Linux kernel speaks first, long before any
+ * virtio driver loads, so we emulate the real chip, a 16550A, well enough
+ * for Linux's careful probe.  A guest writes a byte to the transmit
+ * register and reads the line status register to learn when it may write
+ * the next.  That is flow control, and we use it: when the user's stdout
+ * stops draining, the output buffer fills, the transmitter reads as busy,
+ * and the guest waits for it, as for a slow line.  No vCPU ever sleeps on
+ * the user's terminal. :*/
 static void transmit(struct uart *u, u8 byte)
 {
 	if (u->mcr & UART_MCR_LOOP) {

@@ -280,6 +280,14 @@ static int enter_table(struct virtqueue *vq, const struct vring_desc *d,
 	return 0;
 }
 
+/*L:405
+ * Here the guest's promises are checked.  A descriptor chain is a linked
+ * list the guest wrote into its own memory, and it can lie in every field:
+ * the next index, the address, the length, the flags.  So we copy each
+ * descriptor out once before looking at it, check each buffer with
+ * guest_ptr(), count the links so a loop cannot keep us here, keep the
+ * total under 4 GiB, and allow one level of indirect table, no more.  A
+ * chain that breaks a rule breaks its queue, not the Launcher. :*/
 /*
  * Follow chain (head) into (iov): 0, -EIO (the queue broke) or -E2BIG (a
  * good chain of more than max_iov buffers).  We walk the whole chain

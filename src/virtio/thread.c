@@ -11,6 +11,13 @@
 #include "log.h"
 #include "virtio/thread.h"
 
+/*L:440
+ * One thread per queue, as in the 2009 Launcher, but made once, at the
+ * start, and parked between uses.  DRIVER_OK wakes it to run the device's
+ * service routine; a reset signals the queue's stop eventfd, every wait
+ * of the routine sees it, the routine returns, and the thread parks again.
+ * Made at the start, each thread can lock itself into a sandbox cut to
+ * its device before the guest ever runs. :*/
 static void *thread_main(void *arg)
 {
 	struct vq_thread *t = arg;

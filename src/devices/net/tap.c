@@ -35,6 +35,13 @@ static const char *hint(int e)
 	return "";
 }
 
+/*L:540
+ * The other end of the wire is a tap: a network interface on the host
+ * whose frames we read and write through a file descriptor.  The original
+ * Launcher made one per --tunnet and gave it an address; we do too, or
+ * add it to a bridge, or attach to one the user made.  A tap we make is
+ * never persistent, so it dies with our file descriptor, however we end.
+ :*/
 int tap_open(const char *name, char actual[IFNAMSIZ], char *err, size_t errlen)
 {
 	int hdr_len = sizeof(struct virtio_net_hdr_mrg_rxbuf);

@@ -59,6 +59,13 @@ static int tx_send(struct net *net, struct virtqueue *vq,
  * Queue service routines.
  */
 
+/*L:535
+ * Transmitting is the easy half: each chain the guest offers is one frame,
+ * header first, and the tap takes it whole with one writev().  The tap
+ * reads the virtio-net header itself, so checksum and segmentation
+ * offloads go straight to the host's network stack.  A tap that is full
+ * makes us wait (watching stop); a chain that cannot be a frame is
+ * dropped and handed back. :*/
 void net_tx(struct virtqueue *vq)
 {
 	struct net *net = vq->dev->priv;
