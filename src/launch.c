@@ -38,7 +38,7 @@ static const char usage_head[] =
 	"  --console=virtio|serial\n"
 	"                       virtio: a virtio console (hvc0) beside the\n"
 	"                       serial port (default); serial: ttyS0 only\n"
-	"  --username=USER      drop to USER's uid and gid after set-up\n"
+	"  --username=USER      become USER (its own group only) after set-up\n"
 	"  --chroot=DIR         chroot to DIR after set-up\n"
 	"  -v, --verbose        log boot steps and VM exits to stderr\n"
 	"  -h, --help           show this help\n"
@@ -54,7 +54,8 @@ static const char usage_tail[] =
 	"\n"
 	"Exit status: 0 guest powered off; 1 Launcher error; 2 guest panic;\n"
 	"3 guest crash (triple fault, KVM error); 4 guest rebooted with\n"
-	"--no-reboot; 130 ended by ^C^C^C or a signal.\n";
+	"--no-reboot; 5 a Launcher thread broke its sandbox; 130 ended by\n"
+	"^C^C^C or a signal.\n";
 
 void launch_usage(FILE *f)
 {
@@ -260,7 +261,8 @@ enum launch_action launch_parse(struct launch *cfg, int argc, char **argv,
 			break;
 		default:
 			if (c >= OPT_DEVICE) {
-				if (!add_device(cfg, device_types[c - OPT_DEVICE],
+				if (!add_device(cfg,
+						device_types[c - OPT_DEVICE],
 						optarg, err, errlen))
 					return LAUNCH_ERROR;
 				break;
@@ -299,8 +301,8 @@ enum launch_action launch_parse(struct launch *cfg, int argc, char **argv,
 	/* Without arguments the kernel talks to us on the first UART. */
 	if (optind + 2 == argc)
 		strcpy(cfg->cmdline, "console=ttyS0");
-	else if (!join_args(cfg->cmdline, sizeof(cfg->cmdline), argv + optind + 2,
-			    argc - optind - 2))
+	else if (!join_args(cfg->cmdline, sizeof(cfg->cmdline),
+			    argv + optind + 2, argc - optind - 2))
 		return fail(err, errlen,
 			    "the kernel arguments are longer than %d bytes.",
 			    LAUNCH_CMDLINE_MAX - 1);

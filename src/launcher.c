@@ -485,22 +485,16 @@ static const struct sandbox_call main_calls[] = {
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_LAPIC),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_LAPIC),
 };
-static const struct sandbox_rules main_rules = {
-	.kind = "main",
-	.calls = main_calls,
-	.ncalls = ARRAY_SIZE(main_calls),
-};
+static const struct sandbox_rules main_rules =
+	SANDBOX_RULES("main", main_calls);
 
 /* The output writer's: the serial port's interrupt line, which its room
  * callback raises when the transmitter is free again. */
 static const struct sandbox_call output_calls[] = {
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
 };
-static const struct sandbox_rules output_rules = {
-	.kind = "output",
-	.calls = output_calls,
-	.ncalls = ARRAY_SIZE(output_calls),
-};
+static const struct sandbox_rules output_rules =
+	SANDBOX_RULES("output", output_calls);
 
 /* Set-up is over: give up privileges, then make every thread we will
  * ever have, each of which locks itself into its own sandbox, and last

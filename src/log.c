@@ -187,6 +187,17 @@ void guest_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void guest_vwarn(const char *who, const char *tag, const char *fmt, va_list ap)
+{
+	char what[160];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	if (tag)
+		guest_warn("%s: %s: %s", who, tag, what);
+	else
+		guest_warn("%s: %s", who, what);
+}
+
 void log_guest_summary(void)
 {
 	unsigned long dropped;

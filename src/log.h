@@ -8,6 +8,7 @@
 #ifndef LGUEST_LOG_H
 #define LGUEST_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdnoreturn.h>
 
@@ -46,6 +47,13 @@ void verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define LOG_GUEST_BURST 20
 #define LOG_GUEST_RATE	5
 void guest_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* guest_warn() of "(who): (tag): (what)", or "(who): (what)" if (tag) is
+ * NULL, with (what) from (fmt) and (ap): the one body of the devices' own
+ * complain() helpers ("blk0/req: bad driver: descriptor loop").  Any
+ * thread. */
+void guest_vwarn(const char *who, const char *tag, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 /* One line on how many guest_warn() messages were not shown, if any: the
  * Launcher's last words.  Main thread, at exit. */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "deadline.h"
 #include "log.h"
 #include "output.h"
 #include "sandbox.h"
@@ -164,16 +165,9 @@ int output_start(struct output *o, const struct sandbox_rules *rules)
 
 void output_flush(struct output *o, int ms)
 {
-	struct timespec deadline;
+	struct timespec deadline = deadline_in(ms);
 	size_t left;
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += ms / 1000;
-	deadline.tv_nsec += (ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&o->lock);
 	while (o->started && o->len && !o->broken &&
 	       pthread_cond_timedwait(&o->cond, &o->lock, &deadline) == 0)

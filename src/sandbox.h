@@ -40,6 +40,12 @@ struct sandbox_rules {
 	unsigned int ncalls;
 };
 
+/* The rules of kind (kind): the calls of the array (calls). */
+#define SANDBOX_RULES(kind, calls)                                             \
+	{                                                                      \
+		(kind), (calls), ARRAY_SIZE(calls)                             \
+	}
+
 /*
  * Lock the calling thread (named (who) in messages) into its seccomp filter:
  * the common calls and those of (rules) (which may be NULL).  Does nothing

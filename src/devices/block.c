@@ -70,13 +70,13 @@ static void complain(struct block *blk, const char *fmt, ...)
  * from one log line, within the guest's budget (log.h). */
 static void complain(struct block *blk, const char *fmt, ...)
 {
-	char what[160];
+	char who[24];
 	va_list ap;
 
+	snprintf(who, sizeof(who), "%s/req", blk->dev->name);
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	guest_vwarn(who, NULL, fmt, ap);
 	va_end(ap);
-	guest_warn("%s/req: %s", blk->dev->name, what);
 }
 
 /* Do (sectors) sectors from (sector) lie on the disk?  Both are the
@@ -564,11 +564,8 @@ static const struct sandbox_call blk_calls[] = {
 	SANDBOX_ANY(SYS_pwrite64),  SANDBOX_ANY(SYS_fdatasync),
 	SANDBOX_ANY(SYS_fallocate),
 };
-static const struct sandbox_rules blk_rules = {
-	.kind = "blk/req",
-	.calls = blk_calls,
-	.ncalls = ARRAY_SIZE(blk_calls),
-};
+static const struct sandbox_rules blk_rules =
+	SANDBOX_RULES("blk/req", blk_calls);
 
 const struct device_type block_type = {
 	.name = "blk",

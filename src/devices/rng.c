@@ -107,11 +107,8 @@ static int rng_create(struct device *dev, const char *opt, char *err,
 static const struct sandbox_call rng_calls[] = {
 	SANDBOX_ANY(SYS_getrandom),
 };
-static const struct sandbox_rules rng_rules = {
-	.kind = "rng/req",
-	.calls = rng_calls,
-	.ncalls = ARRAY_SIZE(rng_calls),
-};
+static const struct sandbox_rules rng_rules =
+	SANDBOX_RULES("rng/req", rng_calls);
 
 const struct device_type rng_type = {
 	.name = "rng",

@@ -27,11 +27,8 @@ static const struct sandbox_call vcpu_calls[] = {
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_REGS),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
 };
-static const struct sandbox_rules vcpu_rules = {
-	.kind = "vcpu",
-	.calls = vcpu_calls,
-	.ncalls = ARRAY_SIZE(vcpu_calls),
-};
+static const struct sandbox_rules vcpu_rules =
+	SANDBOX_RULES("vcpu", vcpu_calls);
 
 static void kick_handler(int sig)
 {
@@ -57,8 +54,6 @@ void vcpu_init(struct vcpu *v, unsigned int id, struct kvm *kvm,
 	v->done = done;
 	v->ctx = ctx;
 	v->fd = -1;
-	pthread_mutex_init(&v->lock, NULL);
-	pthread_cond_init(&v->cond, NULL);
 	atomic_init(&v->stop, false);
 }
 
@@ -199,20 +194,28 @@ enum vcpu_exit vcpu_handle_exit(struct kvm_run *run, struct bus *bus, char *why,
 	}
 }
 
-/* One run, from vcpu_start() to its end. */
 /*L:150
  * Each vCPU is a thread that calls KVM_RUN, the modern read() of
  * /dev/lguest: the guest runs until it needs us, and the ioctl returns
  * with the reason in the shared kvm_run page.  We deal with it and go
  * straight back in.  To stop a vCPU we set a flag and poke the thread
  * with a signal (or, if it is between runs, immediate_exit), which makes
- * KVM_RUN return at once. :*/
-static void run_guest(struct vcpu *v)
+ * KVM_RUN return at once.  One run, from vcpu_start() to its end, is the
+ * job of the vCPU's worker (worker.h). :*/
+static void run_guest(void *arg)
 {
+	struct vcpu *v = arg;
 	enum vcpu_exit how = VCPU_RUN_ON;
 	char why[160] = "";
 	char where[240];
 	struct kvm_regs regs;
+	sigset_t kick;
+
+	/* Everything else is blocked (the main thread takes signals through
+	 * a signalfd); we listen only for the kick. */
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
 	while (how == VCPU_RUN_ON && !atomic_load(&v->stop)) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {
@@ -241,54 +244,21 @@ static void run_guest(struct vcpu *v)
 	v->done(v->ctx, v, how, why);
 }
 
-static void *vcpu_thread(void *arg)
-{
-	struct vcpu *v = arg;
-	sigset_t kick;
-	char name[16];
-
-	snprintf(name, sizeof(name), "vcpu%u", v->id);
-	pthread_setname_np(pthread_self(), name);
-	/* Everything else is blocked (the main thread takes signals through
-	 * a signalfd); we listen only for the kick. */
-	sigemptyset(&kick);
-	sigaddset(&kick, SIG_KICK);
-	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	sandbox_enter(name, &vcpu_rules);
-
-	pthread_mutex_lock(&v->lock);
-	for (;;) {
-		while (!v->go && !v->quit)
-			pthread_cond_wait(&v->cond, &v->lock);
-		if (v->quit)
-			break;
-		v->go = false;
-		pthread_mutex_unlock(&v->lock);
-		run_guest(v);
-		pthread_mutex_lock(&v->lock);
-		v->running = false;
-		pthread_cond_broadcast(&v->cond);
-	}
-	pthread_mutex_unlock(&v->lock);
-	return NULL;
-}
-
 void vcpu_spawn(struct vcpu *v)
 {
-	int err = pthread_create(&v->thread, NULL, vcpu_thread, v);
+	char name[16];
+	int err;
 
+	snprintf(name, sizeof(name), "vcpu%u", v->id);
+	err = worker_create(&v->thread, name, &vcpu_rules, run_guest, v);
 	if (err)
-		die("cannot start vCPU %u's thread: %s", v->id, strerror(err));
-	v->spawned = true;
+		die("cannot start vCPU %u's thread: %s", v->id, strerror(-err));
 }
 
 void vcpu_start(struct vcpu *v)
 {
 	atomic_store(&v->stop, false);
-	pthread_mutex_lock(&v->lock);
-	v->go = v->running = true;
-	pthread_cond_broadcast(&v->cond);
-	pthread_mutex_unlock(&v->lock);
+	worker_start(&v->thread);
 }
 
 void vcpu_stop(struct vcpu *v)
@@ -298,20 +268,11 @@ void vcpu_stop(struct vcpu *v)
 	 * covers a vCPU already inside it. */
 	if (v->run)
 		*(volatile u8 *)&v->run->immediate_exit = 1;
-	pthread_mutex_lock(&v->lock);
-	while (v->running) {
-		struct timespec t;
-
-		pthread_kill(v->thread, SIG_KICK);
-		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_nsec += 10000000; /* again in 10 ms, if need be */
-		if (t.tv_nsec >= 1000000000) {
-			t.tv_sec++;
-			t.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&v->cond, &v->lock, &t);
+	while (worker_running(&v->thread)) {
+		pthread_kill(v->thread.tid, SIG_KICK);
+		if (worker_wait(&v->thread, 10)) /* else kick again */
+			break;
 	}
-	pthread_mutex_unlock(&v->lock);
 }
 
 void vcpu_destroy(struct vcpu *v)
@@ -338,12 +299,5 @@ void vcpu_destroy(struct vcpu *v)
 
 void vcpu_exit_thread(struct vcpu *v)
 {
-	if (!v->spawned)
-		return;
-	pthread_mutex_lock(&v->lock);
-	v->quit = true;
-	pthread_cond_broadcast(&v->cond);
-	pthread_mutex_unlock(&v->lock);
-	pthread_join(v->thread, NULL);
-	v->spawned = false;
+	worker_destroy(&v->thread);
 }

@@ -18,6 +18,7 @@
 
 #include "bus.h"
 #include "host/kvm.h"
+#include "worker.h"
 
 /* How a vCPU's run ended. */
 enum vcpu_exit {
@@ -44,13 +45,8 @@ struct vcpu {
 	int fd;		     /* this boot's KVM vCPU, or -1 */
 	struct kvm_run *run; /* shared with KVM: exit details */
 
-	/* The thread, parked between runs. */
-	pthread_t thread;
-	bool spawned;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool go, running, quit;
-	atomic_bool stop;
+	struct worker thread; /* parked between runs */
+	atomic_bool stop;     /* vcpu_stop(): leave the run loop */
 };
 
 /* Set (v) up as vCPU (id) of (kvm), sending I/O to (bus) and ends of runs

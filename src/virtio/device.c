@@ -26,13 +26,11 @@ static void complain(struct device *dev, const char *fmt, ...)
 /* "lguest: blk0: bad driver: <what>", within the guest's budget. */
 static void complain(struct device *dev, const char *fmt, ...)
 {
-	char what[160];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	guest_vwarn(dev->name, "bad driver", fmt, ap);
 	va_end(ap);
-	guest_warn("%s: bad driver: %s", dev->name, what);
 }
 
 void device_config(struct device *dev, const void *cfg, size_t size)
@@ -129,6 +127,14 @@ fail:
 	return -1;
 }
 
+/* A queue thread's job: the device's service routine for its queue. */
+static void serve(void *arg)
+{
+	struct virtqueue *vq = arg;
+
+	vq->dev->type->service[vq->index](vq);
+}
+
 int device_spawn(struct device *dev)
 {
 	const struct device_type *type = dev->type;
@@ -138,8 +144,8 @@ int device_spawn(struct device *dev)
 
 		if (!type->service[i])
 			continue;
-		err = vq_thread_create(&dev->threads[i], &dev->vqs[i],
-				       type->service[i], type->sandbox[i]);
+		err = worker_create(&dev->threads[i], dev->vqs[i].name,
+				    type->sandbox[i], serve, &dev->vqs[i]);
 		if (err)
 			return err;
 	}
@@ -204,7 +210,7 @@ static void start_queue(struct device *dev, unsigned int q)
 
 	if (dev->vqs[q].ready && (status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(status & VIRTIO_CONFIG_S_NEEDS_RESET))
-		vq_thread_start(&dev->threads[q]);
+		worker_start(&dev->threads[q]);
 }
 
 /* Stop every queue thread: signal, wait until each has parked, then
@@ -213,7 +219,7 @@ static void stop_queues(struct device *dev)
 {
 	efd_signal(dev->stop_fd);
 	for (unsigned int i = 0; i < dev->type->num_queues; i++)
-		vq_thread_park(&dev->threads[i]);
+		worker_wait(&dev->threads[i], -1);
 	efd_drain(dev->stop_fd);
 }
 
@@ -309,7 +315,7 @@ void device_destroy(struct device *dev)
 {
 	device_reset(dev);
 	for (unsigned int i = 0; i < dev->type->num_queues; i++)
-		vq_thread_destroy(&dev->threads[i]);
+		worker_destroy(&dev->threads[i]);
 	if (dev->type->destroy)
 		dev->type->destroy(dev);
 	for (unsigned int i = 0; i < DEVICE_MAX_QUEUES; i++)

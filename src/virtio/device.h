@@ -26,7 +26,7 @@
 #include "sandbox.h"
 #include "types.h"
 #include "virtio/queue.h"
-#include "virtio/thread.h"
+#include "worker.h"
 
 #define DEVICE_MAX_QUEUES 4
 #define DEVICE_CONFIG_MAX 256 /* virtio-mmio's window holds 0x100..0xfff */
@@ -112,7 +112,7 @@ struct device {
 	u64 drv_features; /* as the driver writes them, before FEATURES_OK */
 	_Atomic u32 config_generation;
 	int stop_fd; /* eventfd: queue threads, stop */
-	struct vq_thread threads[DEVICE_MAX_QUEUES];
+	struct worker threads[DEVICE_MAX_QUEUES]; /* one per queue */
 
 	/* The transport's. */
 	const struct transport_ops *ops;

@@ -56,10 +56,7 @@ static void setup_complaint(struct virtqueue *vq, const char *fmt, ...)
  * log lines (log.h). */
 static void vwarn_vq(struct virtqueue *vq, const char *fmt, va_list ap)
 {
-	char what[160];
-
-	vsnprintf(what, sizeof(what), fmt, ap);
-	guest_warn("%s: bad driver: %s", vq->name, what);
+	guest_vwarn(vq->name, "bad driver", fmt, ap);
 }
 
 /*

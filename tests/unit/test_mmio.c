@@ -248,7 +248,7 @@ TEST(driver_ok_without_features_ok_ignored)
 	driver_ok();
 	CHECK_EQ(fd_log_end(), 1);
 	CHECK_EQ(rd(VIRTIO_MMIO_STATUS) & VIRTIO_CONFIG_S_DRIVER_OK, 0);
-	CHECK(!vq_thread_running(&m.dev.threads[0]));
+	CHECK(!worker_running(&m.dev.threads[0]));
 	teardown();
 }
 
@@ -262,9 +262,9 @@ TEST(queue_serves_and_interrupts)
 	negotiate(VERSION_1);
 	setup_queue(d.desc);
 	CHECK_EQ(rd(VIRTIO_MMIO_QUEUE_READY), 1);
-	CHECK(!vq_thread_running(&m.dev.threads[0])); /* not before DRIVER_OK */
+	CHECK(!worker_running(&m.dev.threads[0])); /* not before DRIVER_OK */
 	driver_ok();
-	CHECK(vq_thread_running(&m.dev.threads[0]));
+	CHECK(worker_running(&m.dev.threads[0]));
 
 	b = fd_buf(&d, 4);
 	fd_add_chain(&d, NULL, 0, &b, 1);
@@ -366,7 +366,7 @@ TEST(spec_2_1_1_broken_queue_sends_config_interrupt)
 	/* Reset: the thread is joined, the queue forgotten. */
 	atomic_store(&resets, 0);
 	wr(VIRTIO_MMIO_STATUS, 0);
-	CHECK(!vq_thread_running(&m.dev.threads[0]));
+	CHECK(!worker_running(&m.dev.threads[0]));
 	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), 0);
 	CHECK_EQ(rd(VIRTIO_MMIO_QUEUE_READY), 0);
 	CHECK_EQ(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
@@ -398,9 +398,9 @@ TEST(reset_joins_threads_repeatedly)
 		negotiate(VERSION_1);
 		setup_queue(d.desc);
 		driver_ok();
-		CHECK(vq_thread_running(&m.dev.threads[0]));
+		CHECK(worker_running(&m.dev.threads[0]));
 		wr(VIRTIO_MMIO_STATUS, 0);
-		CHECK(!vq_thread_running(&m.dev.threads[0]));
+		CHECK(!worker_running(&m.dev.threads[0]));
 	}
 	teardown();
 }
@@ -425,7 +425,7 @@ TEST(spec_2_1_2_status_bits_only_go_up)
 	wr(VIRTIO_MMIO_STATUS,
 	   VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
 	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), live);
-	CHECK(vq_thread_running(&m.dev.threads[0]));
+	CHECK(worker_running(&m.dev.threads[0]));
 	/* The features stay as negotiated: no rewriting them now. */
 	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
 	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0);
@@ -444,7 +444,7 @@ TEST(spec_2_1_2_status_bits_only_go_up)
 	/* 0 still resets. */
 	wr(VIRTIO_MMIO_STATUS, 0);
 	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), 0);
-	CHECK(!vq_thread_running(&m.dev.threads[0]));
+	CHECK(!worker_running(&m.dev.threads[0]));
 	teardown();
 }
 

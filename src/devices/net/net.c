@@ -45,13 +45,11 @@ _Static_assert(sizeof(struct virtio_net_config) <= DEVICE_CONFIG_MAX,
 
 void net_complain(struct virtqueue *vq, const char *fmt, ...)
 {
-	char what[160];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	guest_vwarn(vq->name, NULL, fmt, ap);
 	va_end(ap);
-	guest_warn("%s: %s", vq->name, what);
 }
 
 /*
@@ -202,16 +200,10 @@ static const struct sandbox_call net_tx_calls[] = {
 	SANDBOX_ANY(SYS_writev),
 	SANDBOX_ARG(SYS_ioctl, 1, TUNSETOFFLOAD),
 };
-static const struct sandbox_rules net_rx_rules = {
-	.kind = "net/rx",
-	.calls = net_rx_calls,
-	.ncalls = ARRAY_SIZE(net_rx_calls),
-};
-static const struct sandbox_rules net_tx_rules = {
-	.kind = "net/tx",
-	.calls = net_tx_calls,
-	.ncalls = ARRAY_SIZE(net_tx_calls),
-};
+static const struct sandbox_rules net_rx_rules =
+	SANDBOX_RULES("net/rx", net_rx_calls);
+static const struct sandbox_rules net_tx_rules =
+	SANDBOX_RULES("net/tx", net_tx_calls);
 
 const struct device_type net_type = {
 	.name = "net",
