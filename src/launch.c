@@ -38,13 +38,16 @@ static const char usage_head[] =
 	"  --console=virtio|serial\n"
 	"                       virtio: a virtio console (hvc0) beside the\n"
 	"                       serial port (default); serial: ttyS0 only\n"
+	"  --transport=pci|mmio how the virtio devices reach the guest:\n"
+	"                       PCI functions with MSI-X (default), or\n"
+	"                       virtio-mmio windows\n"
 	"  --username=USER      become USER (its own group only) after set-up\n"
 	"  --chroot=DIR         chroot to DIR after set-up\n"
 	"  -v, --verbose        log boot steps and VM exits to stderr\n"
 	"  -h, --help           show this help\n"
 	"  -V, --version        show the version\n"
 	"\n"
-	"Devices (virtio-mmio, each queue served by its own thread):\n";
+	"Devices (virtio, each queue served by its own thread):\n";
 
 static const char usage_tail[] =
 	"\n"
@@ -74,6 +77,7 @@ enum {
 	OPT_USERNAME,
 	OPT_CHROOT,
 	OPT_CONSOLE,
+	OPT_TRANSPORT,
 	OPT_DEVICE, /* + index into device_types[] */
 };
 
@@ -88,6 +92,7 @@ static const struct option base_options[] = {
 	{"username", required_argument, NULL, OPT_USERNAME},
 	{"chroot", required_argument, NULL, OPT_CHROOT},
 	{"console", required_argument, NULL, OPT_CONSOLE},
+	{"transport", required_argument, NULL, OPT_TRANSPORT},
 };
 
 /* The fixed options, then one per device type that has an option: a new
@@ -257,6 +262,16 @@ enum launch_action launch_parse(struct launch *cfg, int argc, char **argv,
 				return fail(err, errlen,
 					    "--console=%s: say virtio or "
 					    "serial.",
+					    optarg);
+			break;
+		case OPT_TRANSPORT:
+			if (!strcmp(optarg, "pci"))
+				cfg->transport = TRANSPORT_PCI;
+			else if (!strcmp(optarg, "mmio"))
+				cfg->transport = TRANSPORT_MMIO;
+			else
+				return fail(err, errlen,
+					    "--transport=%s: say pci or mmio.",
 					    optarg);
 			break;
 		default:

@@ -25,6 +25,12 @@ struct launch_device {
 	const char *opt; /* NULL for an option without a value */
 };
 
+/* How the virtio devices reach the guest. */
+enum transport {
+	TRANSPORT_PCI,	/* virtio-pci with MSI-X (the default) */
+	TRANSPORT_MMIO, /* virtio-mmio windows in the DSDT */
+};
+
 struct launch {
 	u64 mem_mb;			  /* guest RAM */
 	const char *kernel;		  /* bzImage or ELF vmlinux path */
@@ -38,7 +44,8 @@ struct launch {
 	const char *chroot;   /* and into this directory */
 	struct launch_device devices[LAUNCH_MAX_DEVICES];
 	unsigned int ndevices;
-	bool no_virtio_console; /* --console=serial: no hvc0 */
+	bool no_virtio_console;	  /* --console=serial: no hvc0 */
+	enum transport transport; /* --transport=pci|mmio */
 };
 
 /* What launch_parse() wants main() to do next. */

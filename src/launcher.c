@@ -154,52 +154,16 @@ static void check_host_memory(u64 mem_mb)
 		    (unsigned long long)mem_mb, (unsigned long long)host_mb);
 }
 
-/* Build one virtio device in the next register window; dies on the user's
- * mistake (a missing disk image, say) with the device's own sentence. */
-static struct mmio_dev *
-add_virtio(struct launcher *l, const struct device_type *type, const char *opt)
-{
-	struct mmio_dev *m = &l->virtio[l->nvirtio];
-	u64 base = VIRTIO_MMIO_GPA + l->nvirtio * VIRTIO_MMIO_SIZE;
-	unsigned int index = 0;
-	char err[256];
-
-	for (unsigned int i = 0; i < l->nvirtio; i++)
-		index += l->virtio[i].dev.type == type;
-	if (mmio_dev_init(m, type, index, opt, &l->mem, base,
-			  VIRTIO_IRQ_BASE + l->nvirtio, err, sizeof(err)) < 0)
-		die("%s", err);
-	if (bus_register(&l->bus, BUS_MMIO, base, VIRTIO_MMIO_SIZE,
-			 mmio_dev_access, m, m->dev.name, false))
-		die("no room on the bus for %s.", m->dev.name);
-	l->nvirtio++;
-	return m;
-}
-
 /*L:450
  * The virtio devices are made once, before the first boot: files are
  * opened and locked here, and taps made, while we may still be root and
  * before any --chroot.  Like the original's device descriptor page, the
- * guest learns of them from a table we write into its memory, here the
- * ACPI DSDT; a reboot only resets them. :*/
+ * guest learns of them from tables we write into its memory, here ACPI's:
+ * a PCI host bridge whose functions they are, or virtio-mmio windows.  A
+ * reboot only resets them. :*/
 static void make_devices(struct launcher *l)
 {
-	const struct launch *cfg = l->cfg;
-
-	if (!cfg->no_virtio_console) {
-		l->console = &add_virtio(l, &console_type, NULL)->dev;
-		console_set_output(l->console, &l->out);
-	}
-	for (unsigned int i = 0; i < cfg->ndevices; i++)
-		add_virtio(l, cfg->devices[i].type, cfg->devices[i].opt);
-	for (unsigned int i = 0; i < l->nvirtio; i++) {
-		const struct mmio_dev *m = &l->virtio[i];
-
-		verbose("%s: virtio-mmio at %#llx, interrupt %u "
-			"(virtio_mmio.device=4K@%#llx:%u)",
-			m->dev.name, (unsigned long long)m->base, m->gsi,
-			(unsigned long long)m->base, m->gsi);
-	}
+	vdevs_make(&l->virtio, l->cfg, &l->bus, &l->mem, &l->out);
 }
 
 static void uart_irq(void *ctx, int level)
@@ -223,7 +187,8 @@ static void make_hardware(struct launcher *l)
 	    power_attach(&l->power, bus) ||
 	    boot_timer_attach(bus, PORT_BOOT_TIMER, &l->boot_timer) ||
 	    /* Where we know nothing is, Linux's probes go unremarked: the
-	     * POST port (its I/O delay) and the PCI configuration ports. */
+	     * POST port (its I/O delay) and the PCI configuration ports
+	     * (our PCI is reached through ECAM alone). */
 	    bus_register(bus, BUS_PIO, PORT_POST, 1, NULL, NULL, "post",
 			 true) ||
 	    bus_register(bus, BUS_PIO, PORT_PCI_CONFIG, 8, NULL, NULL, "pci",
@@ -236,24 +201,18 @@ static void make_hardware(struct launcher *l)
 static void load_guest(struct launcher *l, struct boot_info *info)
 {
 	const struct launch *cfg = l->cfg;
-	struct acpi_mmio_dev windows[ARRAY_SIZE(l->virtio)];
 	struct acpi_config acpi = {
 		.ncpus = cfg->cpus,
 		.serial = true,
 		.pvpanic = true,
 		.rtc = true,
-		.virtio = windows,
-		.nvirtio = l->nvirtio,
 	};
 	const char *err;
 	long used;
 	size_t size;
 	u8 *img;
 
-	for (unsigned int i = 0; i < l->nvirtio; i++)
-		windows[i] = (struct acpi_mmio_dev){.base = l->virtio[i].base,
-						    .size = VIRTIO_MMIO_SIZE,
-						    .gsi = l->virtio[i].gsi};
+	vdevs_acpi(&l->virtio, &acpi);
 	img = read_file(l->kernel_fd, cfg->kernel, "kernel", &size);
 	err = boot_load_kernel(&l->mem, img, size, info);
 	free(img);
@@ -378,8 +337,7 @@ static enum guest_end boot_once(struct launcher *l, int sig_fd)
 		die("cannot map %llu MiB of guest memory: %s",
 		    (unsigned long long)cfg->mem_mb, strerror(-err));
 	kvm_vm_create(&l->kvm, &l->mem);
-	for (unsigned int i = 0; i < l->nvirtio; i++)
-		mmio_dev_attach(&l->virtio[i], &l->kvm);
+	vdevs_attach(&l->virtio, &l->kvm);
 	load_guest(l, &info);
 
 	cpuid = kvm_supported_cpuid(&l->kvm);
@@ -400,8 +358,7 @@ static enum guest_end boot_once(struct launcher *l, int sig_fd)
 		vcpu_stop(&l->vcpus[i]);
 	for (unsigned int i = 0; i < cfg->cpus; i++)
 		vcpu_destroy(&l->vcpus[i]);
-	for (unsigned int i = 0; i < l->nvirtio; i++)
-		mmio_dev_reset(&l->virtio[i]);
+	vdevs_reset(&l->virtio);
 	kvm_vm_destroy(&l->kvm);
 	guest_mem_unmap(&l->mem);
 	return l->end;
@@ -504,10 +461,7 @@ static void spawn_threads(struct launcher *l)
 	sandbox_drop_privileges(l->cfg->username, l->cfg->chroot);
 	if (output_start(&l->out, &output_rules))
 		die("cannot start the output thread.");
-	for (unsigned int i = 0; i < l->nvirtio; i++)
-		if (device_spawn(&l->virtio[i].dev))
-			die("cannot start %s's threads.",
-			    l->virtio[i].dev.name);
+	vdevs_spawn(&l->virtio);
 	for (unsigned int i = 0; i < l->cfg->cpus; i++)
 		vcpu_spawn(&l->vcpus[i]);
 	sandbox_enter("main", &main_rules);
@@ -547,7 +501,7 @@ int launcher_run(const struct launch *cfg)
 	share_terminal(l);
 	make_hardware(l);
 	make_devices(l);
-	input_init(&l->in, &l->uart, l->console);
+	input_init(&l->in, &l->uart, l->virtio.console);
 	for (unsigned int i = 0; i < cfg->cpus; i++)
 		vcpu_init(&l->vcpus[i], i, &l->kvm, &l->bus, on_vcpu_end, l);
 	term_raw();
@@ -569,8 +523,7 @@ int launcher_run(const struct launch *cfg)
 		 * guest ended, and how many of its complaints we held back. :*/
 		output_flush(&l->out, 1000);
 		term_restore();
-		for (unsigned int i = 0; i < l->nvirtio; i++)
-			mmio_dev_destroy(&l->virtio[i]);
+		vdevs_destroy(&l->virtio);
 		for (unsigned int i = 0; i < cfg->cpus; i++)
 			vcpu_exit_thread(&l->vcpus[i]);
 		if (end == GUEST_POWEROFF || end == GUEST_REBOOT)

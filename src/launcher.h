@@ -21,7 +21,7 @@
 #include "input.h"
 #include "launch.h"
 #include "output.h"
-#include "virtio/mmio.h"
+#include "vdevs.h"
 
 /* How a boot of the guest ended. */
 enum guest_end {
@@ -51,12 +51,9 @@ struct launcher {
 	struct power power;
 	bool boot_timer; /* log boot-timer writes */
 
-	/* The virtio devices, one register window each from VIRTIO_MMIO_GPA,
-	 * the virtio console first when there is one.  Made once; a reboot
-	 * resets them. */
-	struct mmio_dev virtio[1 + LAUNCH_MAX_DEVICES];
-	unsigned int nvirtio;
-	struct device *console; /* or NULL */
+	/* The virtio devices, the console first when there is one, on PCI
+	 * or virtio-mmio.  Made once; a reboot resets them. */
+	struct vdevs virtio;
 
 	/* The kernel and initrd files, kept open: each boot reads them
 	 * afresh (so a reboot needs no path after --chroot, and picks up a

@@ -40,4 +40,16 @@
 #define VIRTIO_MMIO_SIZE 0x1000ULL     /* one window per device */
 #define VIRTIO_IRQ_BASE	 5	       /* first virtio GSI (IOAPIC pin) */
 
+/* PCI (--transport=pci): the host bridge's ECAM window (bus 0, in MCFG
+ * and reserved in the e820 map), the window its BARs decode in, where the
+ * firmware we are not places each slot's BAR, and the GSIs above the
+ * IOAPIC's 24 pins that MSI-X vectors are routed through.  A device's
+ * INTA is IOAPIC pin VIRTIO_IRQ_BASE + its index, as on virtio-mmio. */
+#define PCI_ECAM_GPA	  0xe0000000ULL
+#define PCI_ECAM_SIZE	  0x100000ULL
+#define PCI_WINDOW_GPA	  0xc0000000ULL
+#define PCI_WINDOW_SIZE	  0x10000000ULL
+#define PCI_BAR_GPA(slot) (PCI_WINDOW_GPA + (slot)*0x10000ULL)
+#define MSI_GSI_BASE	  24
+
 #endif

@@ -26,6 +26,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/kvm.h>
 
 #include "log.h"
 #include "sandbox.h"
@@ -41,8 +42,9 @@ static _Thread_local const char *who_am_i = "lguest";
  * What every one of our threads may do: sleep and wake (poll, futex),
  * read and write the eventfds and pipes it was given, tell the time,
  * manage its memory (never executable: no PROT_EXEC below), restore the
- * terminal on the way out, and end.  Nothing here opens, sends, spawns
- * or executes anything.
+ * terminal on the way out, and end; and raise an interrupt line of its own
+ * guest (a PCI device's INTx, the serial port's), which is no harm to
+ * anyone else.  Nothing here opens, sends, spawns or executes anything.
  */
 static const struct sandbox_call common_calls[] = {
 	SANDBOX_ANY(SYS_read),
@@ -67,6 +69,7 @@ static const struct sandbox_call common_calls[] = {
 	SANDBOX_ANY(SYS_exit_group),
 	SANDBOX_ARG(SYS_ioctl, 1, TCSETS),
 	SANDBOX_ARG(SYS_ioctl, 1, TCSETSW),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
 };
 
 /* SIGSYS: a thread asked for a call its filter does not allow.  Only

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "boot/acpi.h"
+#include "boot/acpi_table.h"
 #include "boot/aml.h"
 #include "layout.h"
 
@@ -21,15 +22,12 @@
 #define OEM_REVISION	 1
 #define CREATOR_REVISION 1
 
-/* 5.2.6 System Description Table Header: 36 bytes, checksum at 9. */
-#define HDR_LEN	     36
-#define HDR_CHECKSUM 9
-
 /* 5.2.5.3 RSDP: 36 bytes in its ACPI 2.0+ form. */
 #define RSDP_LEN 36
 
-/* 5.2.8 XSDT: the header, then one 64-bit address per table (FADT, MADT). */
-#define XSDT_LEN (HDR_LEN + 2 * 8)
+/* 5.2.8 XSDT: the header, then one 64-bit address per table (FADT, MADT,
+ * and MCFG when there is PCI). */
+#define XSDT_LEN(n) (HDR_LEN + (n)*8)
 
 /* 5.2.9 "FADT Format": offsets of the fields we fill.  Revision 6
  * (ACPI 6.0 and later) is 276 bytes, ending with the hypervisor identity. */
@@ -82,27 +80,27 @@
 
 #define IOAPIC_ID 0
 
-static void put16(u8 *p, u16 v)
+void acpi_put16(u8 *p, u16 v)
 {
 	p[0] = v & 0xff;
 	p[1] = v >> 8;
 }
 
-static void put32(u8 *p, u32 v)
+void acpi_put32(u8 *p, u32 v)
 {
-	put16(p, v & 0xffff);
-	put16(p + 2, v >> 16);
+	acpi_put16(p, v & 0xffff);
+	acpi_put16(p + 2, v >> 16);
 }
 
-static void put64(u8 *p, u64 v)
+void acpi_put64(u8 *p, u64 v)
 {
-	put32(p, v & 0xffffffff);
-	put32(p + 4, v >> 32);
+	acpi_put32(p, v & 0xffffffff);
+	acpi_put32(p + 4, v >> 32);
 }
 
 /* 5.2.6: "The entire table, including the checksum field, must add to zero
  * to be considered valid." */
-static void set_checksum(u8 *t, size_t len, size_t at)
+void acpi_checksum(u8 *t, size_t len, size_t at)
 {
 	u8 sum = 0;
 
@@ -113,16 +111,16 @@ static void set_checksum(u8 *t, size_t len, size_t at)
 }
 
 /* The header (5.2.6) without its checksum, which goes on last. */
-static void put_header(u8 *t, const char *sig, u32 len, u8 rev)
+void acpi_put_header(u8 *t, const char *sig, u32 len, u8 rev)
 {
 	memcpy(t, sig, 4);
-	put32(t + 4, len);
+	acpi_put32(t + 4, len);
 	t[8] = rev;
 	memcpy(t + 10, OEM_ID, 6);
 	memcpy(t + 16, OEM_TABLE_ID, 8);
-	put32(t + 24, OEM_REVISION);
+	acpi_put32(t + 24, OEM_REVISION);
 	memcpy(t + 28, CREATOR_ID, 4);
-	put32(t + 32, CREATOR_REVISION);
+	acpi_put32(t + 32, CREATOR_REVISION);
 }
 
 /* An 8-bit I/O port as a Generic Address Structure. */
@@ -132,7 +130,7 @@ static void put_port8(u8 *p, u16 port)
 	p[1] = 8; /* register bit width */
 	p[2] = 0; /* bit offset */
 	p[3] = GAS_ACCESS_BYTE;
-	put64(p + 4, port);
+	acpi_put64(p + 4, port);
 }
 
 static void build_rsdp(u8 *p, u64 xsdt)
@@ -142,27 +140,27 @@ static void build_rsdp(u8 *p, u64 xsdt)
 	p[15] = 2; /* ACPI 2.0 and later: the XSDT fields below are valid */
 	/* RsdtAddress stays 0: a 64-bit kernel reads the XSDT when the revision
 	 * is 2 or more, and we would rather not keep two root tables. */
-	put32(p + 20, RSDP_LEN);
-	put64(p + 24, xsdt);
+	acpi_put32(p + 20, RSDP_LEN);
+	acpi_put64(p + 24, xsdt);
 	/* 5.2.5.3: the first checksum covers "only the first 20 bytes of this
 	 * table, bytes 0 to 19", the extended one the entire table. */
-	set_checksum(p, 20, 8);
-	set_checksum(p, RSDP_LEN, 32);
+	acpi_checksum(p, 20, 8);
+	acpi_checksum(p, RSDP_LEN, 32);
 }
 
-static void build_xsdt(u8 *t, u64 fadt, u64 madt)
+static void build_xsdt(u8 *t, const u64 *tables, unsigned int n)
 {
-	put_header(t, "XSDT", XSDT_LEN, 1);
-	put64(t + HDR_LEN, fadt);
-	put64(t + HDR_LEN + 8, madt);
-	set_checksum(t, XSDT_LEN, HDR_CHECKSUM);
+	acpi_put_header(t, "XSDT", XSDT_LEN(n), 1);
+	for (unsigned int i = 0; i < n; i++)
+		acpi_put64(t + HDR_LEN + 8 * i, tables[i]);
+	acpi_checksum(t, XSDT_LEN(n), HDR_CHECKSUM);
 }
 
 static void build_fadt(u8 *t, u64 dsdt, const struct acpi_config *cfg)
 {
 	u16 iapc = IAPC_VGA_NOT_PRESENT;
 
-	put_header(t, "FACP", FADT_LEN, FADT_REVISION);
+	acpi_put_header(t, "FACP", FADT_LEN, FADT_REVISION);
 	t[FADT_MINOR_VERSION] = FADT_MINOR;
 
 	/* 4.1: Hardware-Reduced ACPI has no fixed-feature hardware, so
@@ -172,8 +170,8 @@ static void build_fadt(u8 *t, u64 dsdt, const struct acpi_config *cfg)
 	 * PWR_BUTTON and SLP_BUTTON and no button device in the namespace.
 	 * The other flags describe fixed hardware (C-states, the RTC wake
 	 * alarm, cache flushing for S1-S4) that we do not have either. */
-	put32(t + FADT_FLAGS,
-	      FADT_F_HW_REDUCED_ACPI | FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON);
+	acpi_put32(t + FADT_FLAGS, FADT_F_HW_REDUCED_ACPI | FADT_F_PWR_BUTTON |
+					   FADT_F_SLP_BUTTON);
 
 	/* IA-PC boot flags, which Linux still reads with a reduced FADT:
 	 * - VGA Not Present: there is none, and this keeps Linux away from the
@@ -191,7 +189,7 @@ static void build_fadt(u8 *t, u64 dsdt, const struct acpi_config *cfg)
 	 *   on the (notional) ISA bus; Linux only uses it to skip PnPBIOS. */
 	if (cfg->serial)
 		iapc |= IAPC_LEGACY_DEVICES;
-	put16(t + FADT_IAPC_BOOT_ARCH, iapc);
+	acpi_put16(t + FADT_IAPC_BOOT_ARCH, iapc);
 
 	/* 4.8.3.6 Reset Register: one 8-bit write of RESET_VALUE, as on the
 	 * PIIX chipsets' port 0xcf9.  We fill it in but leave RESET_REG_SUP
@@ -213,15 +211,15 @@ static void build_fadt(u8 *t, u64 dsdt, const struct acpi_config *cfg)
 	 * if it fits.  FIRMWARE_CTRL and X_FIRMWARE_CTRL stay zero: with
 	 * HW_REDUCED_ACPI set that means there is no FACS. */
 	if (dsdt <= 0xffffffff)
-		put32(t + FADT_DSDT, dsdt);
-	put64(t + FADT_X_DSDT, dsdt);
+		acpi_put32(t + FADT_DSDT, dsdt);
+	acpi_put64(t + FADT_X_DSDT, dsdt);
 
 	/* 5.2.9 "Hypervisor Vendor Identity": "64-bit identifier of
 	 * hypervisor vendor.  All bytes in this field are considered part of
 	 * the vendor identity."  No version in it, so just our name. */
 	memcpy(t + FADT_HYPERVISOR_ID, "LGUEST\0\0", 8);
 
-	set_checksum(t, FADT_LEN, HDR_CHECKSUM);
+	acpi_checksum(t, FADT_LEN, HDR_CHECKSUM);
 }
 
 static size_t madt_len(const struct acpi_config *cfg)
@@ -235,8 +233,8 @@ static void build_madt(u8 *t, const struct acpi_config *cfg)
 	size_t len = madt_len(cfg);
 	u8 *e = t + MADT_ENTRIES;
 
-	put_header(t, "APIC", len, MADT_REVISION);
-	put32(t + MADT_LAPIC_ADDR, LAPIC_GPA);
+	acpi_put_header(t, "APIC", len, MADT_REVISION);
+	acpi_put32(t + MADT_LAPIC_ADDR, LAPIC_GPA);
 
 	/* 5.2.12 Multiple APIC Flags: PCAT_COMPAT "indicates that the system also has a
 	 * PC-AT-compatible dual-8259 setup", which KVM's in-kernel irqchip
@@ -244,7 +242,7 @@ static void build_madt(u8 *t, const struct acpi_config *cfg)
 	 * masked) when enabling the ACPI APIC operation", which is what we want
 	 * of any OS.  Linux with a hardware-reduced FADT ignores both the flag
 	 * and the 8259 (it swaps in a null legacy PIC), so saying so is free. */
-	put32(t + MADT_FLAGS, MADT_PCAT_COMPAT);
+	acpi_put32(t + MADT_FLAGS, MADT_PCAT_COMPAT);
 
 	/* 5.2.12.2: one enabled Processor Local APIC per vCPU, the ACPI
 	 * processor UID equal to the APIC ID. */
@@ -253,7 +251,7 @@ static void build_madt(u8 *t, const struct acpi_config *cfg)
 		e[1] = MADT_LAPIC_LEN;
 		e[2] = i;
 		e[3] = i;
-		put32(e + 4, LAPIC_ENABLED);
+		acpi_put32(e + 4, LAPIC_ENABLED);
 	}
 
 	/* 5.2.12.3: the IOAPIC, its pins starting at GSI 0.  Its ID is 0 even
@@ -266,8 +264,8 @@ static void build_madt(u8 *t, const struct acpi_config *cfg)
 	e[0] = MADT_IOAPIC;
 	e[1] = MADT_IOAPIC_LEN;
 	e[2] = IOAPIC_ID;
-	put32(e + 4, IOAPIC_GPA);
-	put32(e + 8, 0);
+	acpi_put32(e + 4, IOAPIC_GPA);
+	acpi_put32(e + 8, 0);
 	e += MADT_IOAPIC_LEN;
 
 	/* 5.2.12.5: ISA IRQ 0 (the PIT) arrives on IOAPIC pin 2, as on every
@@ -277,8 +275,8 @@ static void build_madt(u8 *t, const struct acpi_config *cfg)
 	e[1] = MADT_ISO_LEN;
 	e[2] = 0; /* bus: ISA */
 	e[3] = 0; /* source: IRQ 0 */
-	put32(e + 4, 2);
-	put16(e + 8, MPS_EDGE | MPS_ACTIVE_HIGH);
+	acpi_put32(e + 4, 2);
+	acpi_put16(e + 8, MPS_EDGE | MPS_ACTIVE_HIGH);
 	e += MADT_ISO_LEN;
 
 	/* 5.2.12.7: NMI comes in on LINT1 of every local APIC (UID 0xff is
@@ -286,10 +284,10 @@ static void build_madt(u8 *t, const struct acpi_config *cfg)
 	e[0] = MADT_NMI;
 	e[1] = MADT_NMI_LEN;
 	e[2] = 0xff;
-	put16(e + 3, MPS_EDGE | MPS_ACTIVE_HIGH);
+	acpi_put16(e + 3, MPS_EDGE | MPS_ACTIVE_HIGH);
 	e[5] = 1;
 
-	set_checksum(t, len, HDR_CHECKSUM);
+	acpi_checksum(t, len, HDR_CHECKSUM);
 }
 
 /*
@@ -407,14 +405,16 @@ static long build_dsdt(u8 *t, size_t size, const struct acpi_config *cfg)
 		dsdt_pvpanic(&a);
 	if (cfg->rtc)
 		dsdt_rtc(&a);
+	if (cfg->pci)
+		acpi_dsdt_pci(&a, cfg->pci);
 	aml_end(&a, sb);
 
 	if (a.nospace)
 		return -ENOSPC;
 	/* 5.2.11.1: a revision of 2 or more "will cause the interpreter to use
 	 * full 64-bit integers and math". */
-	put_header(t, "DSDT", a.len, 2);
-	set_checksum(t, a.len, HDR_CHECKSUM);
+	acpi_put_header(t, "DSDT", a.len, 2);
+	acpi_checksum(t, a.len, HDR_CHECKSUM);
 	return a.len;
 }
 
@@ -433,12 +433,19 @@ static bool config_ok(const struct acpi_config *cfg)
 		if (dev->size == 0 || dev->base > (1ULL << 32) - dev->size)
 			return false;
 	}
+	if (cfg->pci &&
+	    (cfg->pci->nslots > 31 || (cfg->pci->nslots && !cfg->pci->slots) ||
+	     !cfg->pci->window_size ||
+	     cfg->pci->window_base > (1ULL << 32) - cfg->pci->window_size))
+		return false;
 	return true;
 }
 
 long acpi_build(void *buf, size_t size, u64 gpa, const struct acpi_config *cfg)
 {
-	size_t xsdt, fadt, madt, dsdt;
+	unsigned int ntables = cfg && cfg->pci ? 3 : 2;
+	size_t xsdt, fadt, madt, mcfg, dsdt;
+	u64 tables[3];
 	u8 *b = buf;
 	long len;
 
@@ -447,9 +454,10 @@ long acpi_build(void *buf, size_t size, u64 gpa, const struct acpi_config *cfg)
 		return -EINVAL;
 
 	xsdt = ALIGN_UP(RSDP_LEN, 16);
-	fadt = xsdt + ALIGN_UP(XSDT_LEN, 16);
+	fadt = xsdt + ALIGN_UP(XSDT_LEN(ntables), 16);
 	madt = fadt + ALIGN_UP(FADT_LEN, 16);
-	dsdt = madt + ALIGN_UP(madt_len(cfg), 16);
+	mcfg = madt + ALIGN_UP(madt_len(cfg), 16);
+	dsdt = mcfg + (cfg->pci ? ALIGN_UP(acpi_mcfg_len(cfg->pci), 16) : 0);
 	if (dsdt > size)
 		return -ENOSPC;
 
@@ -457,9 +465,14 @@ long acpi_build(void *buf, size_t size, u64 gpa, const struct acpi_config *cfg)
 	len = build_dsdt(b + dsdt, size - dsdt, cfg);
 	if (len < 0)
 		return len;
+	tables[0] = gpa + fadt;
+	tables[1] = gpa + madt;
+	tables[2] = gpa + mcfg;
 	build_rsdp(b, gpa + xsdt);
-	build_xsdt(b + xsdt, gpa + fadt, gpa + madt);
+	build_xsdt(b + xsdt, tables, ntables);
 	build_fadt(b + fadt, gpa + dsdt, cfg);
 	build_madt(b + madt, cfg);
+	if (cfg->pci)
+		acpi_build_mcfg(b + mcfg, cfg->pci);
 	return dsdt + len;
 }

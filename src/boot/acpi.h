@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The ACPI tables the Launcher hands the Guest: how a Debian kernel finds its
- * CPUs and IOAPIC (MADT), its virtio-mmio devices (DSDT "LNRO0005"), and the
- * registers that reset and power it off (hardware-reduced FADT).  The
+ * CPUs and IOAPIC (MADT), its virtio devices (a PCI host bridge and its
+ * ECAM window, DSDT "PNP0A08" and MCFG; or virtio-mmio, DSDT "LNRO0005"),
+ * and the registers that reset and power it off (hardware-reduced FADT).  The
  * Launcher copies them to ACPI_TABLES_GPA and points
  * boot_params.acpi_rsdp_addr at the RSDP.
  */
@@ -17,6 +18,20 @@ struct acpi_mmio_dev {
 	u32 gsi;  /* its interrupt (IOAPIC pin) */
 };
 
+/* A PCI host bridge with one bus: its ECAM window (MCFG), the window its
+ * BARs decode in, and each device's slot and INTA interrupt. */
+struct acpi_pci_slot {
+	u8 slot; /* 1..31 */
+	u32 gsi; /* INTA: an IOAPIC pin, level, active-high */
+};
+
+struct acpi_pci {
+	u64 ecam;		      /* bus 0's 1 MiB of ECAM */
+	u32 window_base, window_size; /* 32-bit, for the BARs */
+	const struct acpi_pci_slot *slots;
+	unsigned int nslots; /* 0..31 */
+};
+
 struct acpi_config {
 	unsigned int ncpus; /* 1..255 local APICs, IDs 0..ncpus-1 */
 	const struct acpi_mmio_dev
@@ -25,6 +40,7 @@ struct acpi_config {
 	bool serial;	      /* describe COM1 (PNP0501, 0x3f8, IRQ 4) */
 	bool pvpanic;	      /* describe pvpanic (QEMU0001 at PORT_PVPANIC) */
 	bool rtc; /* describe the CMOS RTC (PNP0B00 at 0x70, no IRQ) */
+	const struct acpi_pci *pci; /* a PCI host bridge, or NULL */
 };
 
 /* Lay out RSDP, XSDT, FADT, MADT, DSDT in (buf), which the guest will see at

@@ -21,6 +21,7 @@
 #define SCOPE_OP      0x10
 #define BUFFER_OP     0x11
 #define PACKAGE_OP    0x12
+#define METHOD_OP     0x14
 #define DUAL_NAME     0x2e
 #define MULTI_NAME    0x2f
 #define EXT_OP_PREFIX 0x5b
@@ -32,7 +33,16 @@
 #define RES_IO	     0x47 /* small item 0x08, length 7 */
 #define RES_END_TAG  0x79 /* small item 0x0f, length 1 */
 #define RES_MEMORY32 0x86 /* large item 0x06 */
+#define RES_DWORD    0x87 /* large item 0x07: DWord Address Space */
+#define RES_WORD     0x88 /* large item 0x08: Word Address Space */
 #define RES_EXT_IRQ  0x89 /* large item 0x09 */
+
+/* 6.4.3.5.5: the address space descriptors' fields. */
+#define RES_TYPE_MEMORY 0
+#define RES_TYPE_BUS	2
+#define RES_MIN_FIXED	(1 << 2)
+#define RES_MAX_FIXED	(1 << 3)
+#define RES_MEM_RW	(1 << 0) /* type-specific: read-write */
 
 void aml_init(struct aml *a, void *buf, size_t size)
 {
@@ -266,6 +276,20 @@ size_t aml_device_begin(struct aml *a, const char *path)
 	return start;
 }
 
+/* DefMethod := MethodOp PkgLength NameString MethodFlags TermList, the
+ * flags being ArgCount in bits 0-2, SerializeFlag in bit 3 (not set) and
+ * SyncLevel above it (0). */
+size_t aml_method_begin(struct aml *a, const char *path, u8 nargs)
+{
+	size_t start;
+
+	aml_byte(a, METHOD_OP);
+	start = a->len;
+	aml_name(a, path);
+	aml_byte(a, nargs & 7);
+	return start;
+}
+
 /* DefPackage := PackageOp PkgLength NumElements PackageElementList */
 size_t aml_package_begin(struct aml *a, u8 nelems)
 {
@@ -315,6 +339,38 @@ void aml_memory32_fixed(struct aml *a, bool writable, u32 base, u32 len)
 	aml_byte(a, writable ? 0x01 : 0x00);
 	aml_dword(a, base);
 	aml_dword(a, len);
+}
+
+/* ACPI 6.4, 6.4.3.5.3 "Word Address Space Descriptor", for bus numbers:
+ * produced (general flags bit 0 clear), positive decode, fixed both ends. */
+void aml_word_bus_number(struct aml *a, u16 min, u16 max)
+{
+	aml_byte(a, RES_WORD);
+	aml_word(a, 13); /* length of what follows */
+	aml_byte(a, RES_TYPE_BUS);
+	aml_byte(a, RES_MIN_FIXED | RES_MAX_FIXED);
+	aml_byte(a, 0);		    /* type-specific flags */
+	aml_word(a, 0);		    /* granularity */
+	aml_word(a, min);	    /* range minimum */
+	aml_word(a, max);	    /* range maximum */
+	aml_word(a, 0);		    /* translation offset */
+	aml_word(a, max - min + 1); /* length */
+}
+
+/* ACPI 6.4, 6.4.3.5.2 "DWord Address Space Descriptor", for memory:
+ * produced, positive decode, fixed both ends, non-cacheable, read-write. */
+void aml_dword_memory(struct aml *a, u32 min, u32 max)
+{
+	aml_byte(a, RES_DWORD);
+	aml_word(a, 23); /* length of what follows */
+	aml_byte(a, RES_TYPE_MEMORY);
+	aml_byte(a, RES_MIN_FIXED | RES_MAX_FIXED);
+	aml_byte(a, RES_MEM_RW);
+	aml_dword(a, 0);	     /* granularity */
+	aml_dword(a, min);	     /* range minimum */
+	aml_dword(a, max);	     /* range maximum */
+	aml_dword(a, 0);	     /* translation offset */
+	aml_dword(a, max - min + 1); /* length */
 }
 
 /* ACPI 6.4, 6.4.2.5 "I/O Port Descriptor": bit 0 of the information byte

@@ -64,6 +64,10 @@ size_t aml_scope_begin(struct aml *a, const char *path);
 size_t aml_device_begin(struct aml *a, const char *path);
 size_t aml_package_begin(struct aml *a, u8 nelems);
 
+/* Method (path, nargs) { ... }: a control method, not serialized.  Our
+ * bodies are empty or return a constant. */
+size_t aml_method_begin(struct aml *a, const char *path, u8 nargs);
+
 /* Close what *_begin() opened at (start): prefix the body with its
  * PkgLength. */
 void aml_end(struct aml *a, size_t start);
@@ -76,6 +80,15 @@ void aml_resources_end(struct aml *a, size_t start);
 
 /* Memory32Fixed (ReadWrite or ReadOnly, base, len). */
 void aml_memory32_fixed(struct aml *a, bool writable, u32 base, u32 len);
+
+/* WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode, 0, min,
+ * max, 0, max - min + 1): the bus numbers a host bridge decodes. */
+void aml_word_bus_number(struct aml *a, u16 min, u16 max);
+
+/* DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed,
+ * NonCacheable, ReadWrite, 0, min, max, 0, max - min + 1): a memory
+ * window a host bridge passes on to its devices. */
+void aml_dword_memory(struct aml *a, u32 min, u32 max);
 
 /* IO (Decode16, base, base, align, len): a fixed run of ports. */
 void aml_io(struct aml *a, u16 base, u8 align, u8 len);

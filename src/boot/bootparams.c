@@ -25,8 +25,8 @@ static unsigned int add(struct boot_e820_entry *table, unsigned int n,
 /*
  * The PC memory map, as a BIOS would report it: RAM up to the Extended BIOS
  * Data Area, a reserved hole for the legacy ROM area (our ACPI tables live
- * in it, at 0xe0000), RAM from 1 MiB, and any RAM that did not fit below the
- * 32-bit device hole above 4 GiB.
+ * in it, at 0xe0000), RAM from 1 MiB, the PCI ECAM window reserved, and any
+ * RAM that did not fit below the 32-bit device hole above 4 GiB.
  */
 unsigned int boot_e820(const struct guest_mem *mem,
 		       struct boot_e820_entry *table, unsigned int max)
@@ -39,6 +39,8 @@ unsigned int boot_e820(const struct guest_mem *mem,
 	if (mem->low_size > BOOT_HIGH_MEM)
 		n = add(table, n, max, BOOT_HIGH_MEM,
 			mem->low_size - BOOT_HIGH_MEM, E820_RAM);
+	/* The PCI ECAM window: Linux uses it only if firmware reserved it. */
+	n = add(table, n, max, PCI_ECAM_GPA, PCI_ECAM_SIZE, E820_RESERVED);
 	n = add(table, n, max, GUEST_HIGH_START, mem->high_size, E820_RAM);
 	return n;
 }

@@ -59,6 +59,7 @@ void kvm_open(struct kvm *kvm)
 	int version;
 
 	kvm->vm_fd = -1;
+	pthread_mutex_init(&kvm->routes_lock, NULL);
 	kvm->sys_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm->sys_fd < 0) {
 		if (errno == ENOENT)
@@ -85,6 +86,8 @@ void kvm_open(struct kvm *kvm)
 	need_cap(kvm, KVM_CAP_IRQFD, "irqfd");
 	need_cap(kvm, KVM_CAP_EXT_CPUID, "KVM_GET_SUPPORTED_CPUID");
 	need_cap(kvm, KVM_CAP_IMMEDIATE_EXIT, "immediate_exit");
+	need_cap(kvm, KVM_CAP_IRQ_ROUTING, "interrupt routing");
+	need_cap(kvm, KVM_CAP_SIGNAL_MSI, "MSI injection");
 
 	kvm->vcpu_mmap_size = ioctl(kvm->sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (kvm->vcpu_mmap_size < (int)sizeof(struct kvm_run))
@@ -104,6 +107,31 @@ static void set_slot(struct kvm *kvm, u32 slot, u64 gpa, u64 size, void *host)
 		die_errno("KVM refused guest memory at %#llx (%llu MiB)",
 			  (unsigned long long)gpa,
 			  (unsigned long long)(size / MiB));
+}
+
+/* The routes KVM starts a VM with (its default_routing[]): GSIs 0-15 to
+ * the PIC and the IOAPIC's pin of the same number, 16-23 to the IOAPIC.
+ * KVM_SET_GSI_ROUTING replaces the table, so ours begins with them. */
+static void default_routes(struct kvm *kvm)
+{
+	u32 n = 0;
+
+	for (u32 gsi = 0; gsi < 24; gsi++) {
+		kvm->routes.e[n++] = (struct kvm_irq_routing_entry){
+			.gsi = gsi,
+			.type = KVM_IRQ_ROUTING_IRQCHIP,
+			.u.irqchip = {KVM_IRQCHIP_IOAPIC, gsi},
+		};
+		if (gsi < 16)
+			kvm->routes.e[n++] = (struct kvm_irq_routing_entry){
+				.gsi = gsi,
+				.type = KVM_IRQ_ROUTING_IRQCHIP,
+				.u.irqchip = {gsi < 8 ? KVM_IRQCHIP_PIC_MASTER
+						      : KVM_IRQCHIP_PIC_SLAVE,
+					      gsi % 8},
+			};
+	}
+	kvm->routes.hdr.nr = n;
 }
 
 /*L:130
@@ -140,10 +168,53 @@ void kvm_vm_create(struct kvm *kvm, const struct guest_mem *mem)
 	if (ioctl(kvm->vm_fd, KVM_CREATE_PIT2, &pit) < 0)
 		die_errno("KVM_CREATE_PIT2 failed");
 
+	default_routes(kvm);
+
 	set_slot(kvm, 0, 0, mem->low_size, mem->base);
 	if (mem->high_size)
 		set_slot(kvm, 1, GUEST_HIGH_START, mem->high_size,
 			 mem->base + mem->low_size);
+}
+
+int kvm_msi_route(struct kvm *kvm, u32 gsi, u64 addr, u32 data)
+{
+	struct kvm_irq_routing_entry *e = NULL;
+	int err = 0;
+
+	pthread_mutex_lock(&kvm->routes_lock);
+	for (u32 i = 0; i < kvm->routes.hdr.nr && !e; i++)
+		if (kvm->routes.e[i].gsi == gsi &&
+		    kvm->routes.e[i].type == KVM_IRQ_ROUTING_MSI)
+			e = &kvm->routes.e[i];
+	if (!e && kvm->routes.hdr.nr < KVM_ROUTES_MAX)
+		e = &kvm->routes.e[kvm->routes.hdr.nr++];
+	if (!e) {
+		err = -ENOSPC;
+	} else {
+		*e = (struct kvm_irq_routing_entry){
+			.gsi = gsi,
+			.type = KVM_IRQ_ROUTING_MSI,
+			.u.msi = {.address_lo = (u32)addr,
+				  .address_hi = addr >> 32,
+				  .data = data},
+		};
+		if (ioctl(kvm->vm_fd, KVM_SET_GSI_ROUTING, &kvm->routes) < 0)
+			err = -errno;
+	}
+	pthread_mutex_unlock(&kvm->routes_lock);
+	return err;
+}
+
+int kvm_ioeventfd_any(struct kvm *kvm, u64 addr, u32 len, int fd, bool assign)
+{
+	struct kvm_ioeventfd io = {
+		.addr = addr,
+		.len = len,
+		.fd = fd,
+		.flags = assign ? 0 : KVM_IOEVENTFD_FLAG_DEASSIGN,
+	};
+
+	return ioctl(kvm->vm_fd, KVM_IOEVENTFD, &io) < 0 ? -errno : 0;
 }
 
 void kvm_vm_destroy(struct kvm *kvm)

@@ -20,12 +20,16 @@
 #define SIG_KICK SIGUSR1
 
 /* Beyond the calls every thread makes: running the vCPU, reading its
- * registers to say where a crashed guest was, and the serial port's
- * interrupt line, which its I/O may raise. */
+ * registers to say where a crashed guest was, the serial port's interrupt
+ * line, which its I/O may raise, and what a guest programming its PCI
+ * devices makes us tell KVM: MSI routes, and notify registers where a BAR
+ * moved. */
 static const struct sandbox_call vcpu_calls[] = {
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_RUN),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_REGS),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_GSI_ROUTING),
+	SANDBOX_ARG(SYS_ioctl, 1, KVM_IOEVENTFD),
 };
 static const struct sandbox_rules vcpu_rules =
 	SANDBOX_RULES("vcpu", vcpu_calls);
