@@ -1,15 +1,25 @@
 #!/bin/sh
 # devices: the virtio devices the guest found, one line each:
-#   virtio: NAME DEVICE-ID DRIVER
-# then "virtio-devices: N".
+#   virtio: NAME DEVICE-ID DRIVER BUS
+# (BUS: pci, with the function's vendor:device, or mmio), then
+# "virtio-devices: N" and, on PCI, "virtio-msix: N", the MSI-X vectors
+# the drivers set up, from /proc/interrupts.
 n=0
 for d in /sys/bus/virtio/devices/*; do
 	[ -e "$d/device" ] || continue
 	drv=$(basename "$(readlink "$d/driver" 2>/dev/null)" 2>/dev/null)
-	echo "virtio: $(basename "$d") $(cat "$d/device") ${drv:-none}"
+	parent=$(readlink -f "$d/..")
+	if [ -e "$parent/vendor" ]; then
+		bus="pci $(cat "$parent/vendor"):$(cat "$parent/device")"
+	else
+		bus=mmio
+	fi
+	echo "virtio: $(basename "$d") $(cat "$d/device") ${drv:-none} $bus"
 	n=$((n + 1))
 done
 echo "virtio-devices: $n"
+msix=$(grep -c "PCI-MSI.*virtio" /proc/interrupts)
+[ "$msix" -eq 0 ] || echo "virtio-msix: $msix"
 
 # One request through each disk and the rng: the devices work, not just
 # appear.
