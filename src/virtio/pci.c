@@ -493,7 +493,8 @@ static u8 add_part(struct pci_function *f, u8 type, u32 off, u32 len, u8 caplen,
 	c->bar = 0;
 	c->offset = htole32(off);
 	c->length = htole32(len);
-	memcpy(cap + sizeof(*c), extra, extra_len);
+	if (extra_len)
+		memcpy(cap + sizeof(*c), extra, extra_len);
 	return pci_add_cap(f, PCI_CAP_ID_VNDR, cap, caplen);
 }
 

@@ -585,7 +585,98 @@ TEST(fits_for_64_cpus_and_16_devices)
 	printf("  64 CPUs, 16 virtio, COM1, pvpanic: %ld bytes\n", len);
 }
 
+/* The tables with a PCI host bridge of (nslots) slots, and no virtio-mmio
+ * windows, as --transport=pci builds them. */
+static long build_pci(unsigned int nslots)
+{
+	static struct acpi_pci_slot slots[31];
+	static struct acpi_pci pci;
+	struct acpi_config cfg = {.ncpus = 1, .serial = true, .pci = &pci};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(slots); i++)
+		slots[i] = (struct acpi_pci_slot){.slot = i + 1,
+						  .gsi = VIRTIO_IRQ_BASE + i};
+	pci = (struct acpi_pci){
+		.ecam = PCI_ECAM_GPA,
+		.window_base = PCI_WINDOW_GPA,
+		.window_size = PCI_WINDOW_SIZE,
+		.slots = slots,
+		.nslots = nslots,
+	};
+	memset(tables, 0xa5, sizeof(tables));
+	tables_len = acpi_build(tables, sizeof(tables), ACPI_TABLES_GPA, &cfg);
+	return tables_len;
+}
+
+/* PCI Firmware 3.0, 4.1.2: MCFG's one allocation, bus 0 of segment 0 at
+ * the ECAM window; and the XSDT lists it. */
+TEST(mcfg_points_at_ecam)
+{
+	const u8 *m;
+
+	CHECK(build_pci(4) > 0);
+	CHECK_EQ(get32(table_at(get64(tables + 24)) + 4), 36 + 3 * 8);
+	m = find_table("MCFG");
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	CHECK_EQ(get32(m + 4), 36 + 8 + 16);
+	CHECK_EQ(sum(m, get32(m + 4)), 0);
+	CHECK_EQ(get64(m + 44), PCI_ECAM_GPA);
+	CHECK_EQ(get16(m + 52), 0); /* segment */
+	CHECK_EQ(m[54], 0);	    /* first bus */
+	CHECK_EQ(m[55], 0);	    /* last bus */
+	/* Without PCI, no MCFG. */
+	CHECK(build(1, 1, false, false) > 0);
+	CHECK(find_table("MCFG") == NULL);
+}
+
+/* The bridge (PNP0A08, compatible PNP0A03), the ECAM window reserved as a
+ * motherboard resource (PNP0C02), one link (PNP0C0F) per slot, and a _PRT
+ * entry per slot; no LNRO0005 windows. */
+TEST(dsdt_pci_host_bridge)
+{
+	u32 pnp0a08 = aml_eisaid("PNP0A08"), pnp0a03 = aml_eisaid("PNP0A03");
+	u32 pnp0c02 = aml_eisaid("PNP0C02"), pnp0c0f = aml_eisaid("PNP0C0F");
+	/* WordBusNumber 0-0 and DWordMemory over the window. */
+	static const u8 bus[] = {0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00,
+				 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+				 0x00, 0x00, 0x01, 0x00};
+	u8 mem[4];
+
+	CHECK(build_pci(5) > 0);
+	CHECK_EQ(dsdt_count(&pnp0a08, 4), 1);
+	CHECK_EQ(dsdt_count(&pnp0a03, 4), 1);
+	CHECK_EQ(dsdt_count(&pnp0c02, 4), 1);
+	CHECK_EQ(dsdt_count(&pnp0c0f, 4), 5);
+	CHECK_EQ(dsdt_count("LNRO0005", 8), 0);
+	CHECK_EQ(dsdt_count("_PRT", 4), 1);
+	CHECK_EQ(dsdt_count("_SRS", 4), 5);
+	CHECK_EQ(dsdt_count(bus, sizeof(bus)), 1);
+	memcpy(mem, (u32[]){PCI_WINDOW_GPA + PCI_WINDOW_SIZE - 1}, 4);
+	CHECK_EQ(dsdt_count(mem, 4), 1);	  /* the window's last byte */
+	CHECK_EQ(dsdt_count("\\_SB_LK03", 9), 0); /* names are paths */
+	CHECK_EQ(dsdt_count("LK05", 4), 2);	  /* device and _PRT source */
+}
+
+TEST(pci_config_checked)
+{
+	static struct acpi_pci pci = {.window_base = 0xfff00000,
+				      .window_size = 0x200000};
+	struct acpi_config cfg = {.ncpus = 1, .pci = &pci};
+
+	CHECK_EQ(acpi_build(tables, sizeof(tables), ACPI_TABLES_GPA, &cfg),
+		 -EINVAL);
+	pci.window_base = 0xc0000000;
+	pci.nslots = 32;
+	CHECK_EQ(acpi_build(tables, sizeof(tables), ACPI_TABLES_GPA, &cfg),
+		 -EINVAL);
+}
+
 static const struct test tests[] = {
+	T(mcfg_points_at_ecam),
+	T(dsdt_pci_host_bridge),
+	T(pci_config_checked),
 	T(rsdp_points_at_xsdt),
 	T(every_table_in_bounds_and_checksummed),
 	T(fadt_is_hardware_reduced_with_reset_and_sleep),

@@ -10,6 +10,7 @@
 
 #include "boot/boot.h"
 #include "harness.h"
+#include "layout.h"
 
 /* Guest memory for tests: a plain malloc, laid out like the real thing
  * (the high part stays unbacked: tests never touch it). */
@@ -49,7 +50,7 @@ TEST(e820_small)
 
 	mem_setup(64 * MiB);
 	n = boot_e820(&mem, e, 8);
-	CHECK_EQ(n, 3);
+	CHECK_EQ(n, 4);
 	CHECK_EQ(e[0].addr, 0);
 	CHECK_EQ(e[0].size, 0x9fc00);
 	CHECK_EQ(e[0].type, E820_RAM);
@@ -59,6 +60,10 @@ TEST(e820_small)
 	CHECK_EQ(e[2].addr, 0x100000);
 	CHECK_EQ(e[2].addr + e[2].size, 64 * MiB);
 	CHECK_EQ(e[2].type, E820_RAM);
+	/* The PCI ECAM window, which Linux uses only if it is reserved. */
+	CHECK_EQ(e[3].addr, PCI_ECAM_GPA);
+	CHECK_EQ(e[3].size, PCI_ECAM_SIZE);
+	CHECK_EQ(e[3].type, E820_RESERVED);
 }
 
 /* 4 GiB of RAM does not fit below the device hole: 1 GiB moves up. */
@@ -70,11 +75,11 @@ TEST(e820_above_hole)
 
 	guest_mem_layout(&m, 4 * GiB);
 	n = boot_e820(&m, e, 8);
-	CHECK_EQ(n, 4);
+	CHECK_EQ(n, 5);
 	CHECK_EQ(e[2].addr + e[2].size, 0xc0000000);
-	CHECK_EQ(e[3].addr, 4 * GiB);
-	CHECK_EQ(e[3].size, 1 * GiB);
-	CHECK_EQ(e[3].type, E820_RAM);
+	CHECK_EQ(e[4].addr, 4 * GiB);
+	CHECK_EQ(e[4].size, 1 * GiB);
+	CHECK_EQ(e[4].type, E820_RAM);
 }
 
 TEST(e820_exactly_hole)
@@ -83,7 +88,7 @@ TEST(e820_exactly_hole)
 	struct guest_mem m;
 
 	guest_mem_layout(&m, 3 * GiB);
-	CHECK_EQ(boot_e820(&m, e, 8), 3);
+	CHECK_EQ(boot_e820(&m, e, 8), 4);
 	CHECK_EQ(m.high_size, 0);
 }
 
@@ -327,7 +332,7 @@ TEST(zero_page)
 	CHECK_EQ(bp->hdr.ramdisk_image, info.initrd_addr);
 	CHECK_EQ(bp->hdr.ramdisk_size, 100);
 	CHECK_EQ(bp->acpi_rsdp_addr, 0xe0000);
-	CHECK_EQ(bp->e820_entries, 3);
+	CHECK_EQ(bp->e820_entries, 4);
 	CHECK_EQ(bp->e820_table[2].size, 127 * MiB);
 	free(img);
 }
