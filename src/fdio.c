@@ -18,6 +18,13 @@ int efd_open(void)
 	return fd < 0 ? -errno : fd;
 }
 
+int efd_open_blocking(void)
+{
+	int fd = eventfd(0, EFD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
 void efd_signal(int fd)
 {
 	u64 one = 1;

@@ -17,6 +17,10 @@
 /* A new non-blocking, close-on-exec eventfd, or -errno.  Any thread. */
 int efd_open(void);
 
+/* The same, but blocking: its reader sleeps in read() itself, one system
+ * call per wake-up (a queue's kick eventfd).  Any thread. */
+int efd_open_blocking(void);
+
 /* Add one to eventfd (fd): "look again".  A counter that is already
  * full (2^64 - 2) still wakes its reader, so this cannot fail in a way
  * that matters.  Any thread. */

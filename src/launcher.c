@@ -403,7 +403,6 @@ static int take_signals(void)
 	if (fd < 0)
 		die_errno("signalfd failed");
 	signal(SIGPIPE, SIG_IGN);
-	vcpu_init_signals();
 	return fd;
 }
 
@@ -420,7 +419,7 @@ static const struct sandbox_call main_calls[] = {
 	SANDBOX_ANY(SYS_fstat),
 	SANDBOX_ANY(SYS_newfstatat),
 	SANDBOX_ANY(SYS_close),
-	SANDBOX_ANY(SYS_tgkill),
+	SANDBOX_SIGNAL_WORKERS,
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_CREATE_VM),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_TSS_ADDR),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_IDENTITY_MAP_ADDR),

@@ -96,16 +96,26 @@ static void sigsys(int sig, siginfo_t *si, void *uc)
 static int allow(scmp_filter_ctx ctx, const struct sandbox_call *calls,
 		 unsigned int n)
 {
+	scmp_datum_t pid = getpid();
+
 	for (unsigned int i = 0; i < n; i++) {
 		const struct sandbox_call *c = &calls[i];
+		scmp_datum_t v = c->value == SANDBOX_OWN_PID ? pid : c->value;
+		scmp_datum_t v2 =
+			c->value2 == SANDBOX_OWN_PID ? pid : c->value2;
 		int err;
 
 		if (c->arg < 0)
 			err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, c->nr, 0);
-		else
+		else if (c->arg2 < 0)
 			err = seccomp_rule_add(
 				ctx, SCMP_ACT_ALLOW, c->nr, 1,
-				SCMP_CMP(c->arg, SCMP_CMP_EQ, c->value));
+				SCMP_CMP(c->arg, SCMP_CMP_EQ, v));
+		else
+			err = seccomp_rule_add(
+				ctx, SCMP_ACT_ALLOW, c->nr, 2,
+				SCMP_CMP(c->arg, SCMP_CMP_EQ, v),
+				SCMP_CMP(c->arg2, SCMP_CMP_EQ, v2));
 		if (err)
 			return err;
 	}

@@ -17,20 +17,29 @@
 #define SANDBOX_EXIT_STATUS 5
 
 /* One system call (nr) (a SYS_* number), with argument (arg) pinned to
- * (value), or any arguments if (arg) is -1. */
+ * (value), or any arguments if (arg) is -1; and, if (arg2) is not -1,
+ * argument (arg2) pinned to (value2) as well.  SANDBOX_OWN_PID stands for
+ * our process ID, which the filter learns when it is built. */
 struct sandbox_call {
 	long nr;
 	int arg;
 	unsigned long value;
+	int arg2;
+	unsigned long value2;
 };
 
+#define SANDBOX_OWN_PID ((unsigned long)-2)
 #define SANDBOX_ANY(nr)                                                        \
 	{                                                                      \
-		(nr), -1, 0                                                    \
+		(nr), -1, 0, -1, 0                                             \
 	}
 #define SANDBOX_ARG(nr, arg, v)                                                \
 	{                                                                      \
-		(nr), (arg), (unsigned long)(v)                                \
+		(nr), (arg), (unsigned long)(v), -1, 0                         \
+	}
+#define SANDBOX_ARG2(nr, a, v, a2, v2)                                         \
+	{                                                                      \
+		(nr), (a), (unsigned long)(v), (a2), (unsigned long)(v2)       \
 	}
 
 /* The calls one kind of thread may make, beyond the common ones. */

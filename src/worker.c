@@ -40,12 +40,29 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+static void interrupted(int sig)
+{
+	(void)sig;
+}
+
+static void worker_init_signals(void)
+{
+	struct sigaction sa = {.sa_handler = interrupted};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(WORKER_SIGNAL, &sa, NULL);
+}
+
 int worker_create(struct worker *w, const char *name,
 		  const struct sandbox_rules *rules, void (*job)(void *arg),
 		  void *arg)
 {
+	static pthread_once_t signals = PTHREAD_ONCE_INIT;
 	int err;
 
+	/* Before the first worker exists, so no WORKER_SIGNAL can find
+	 * the process without a handler (and end it). */
+	pthread_once(&signals, worker_init_signals);
 	memset(w, 0, sizeof(*w));
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
@@ -118,4 +135,13 @@ void worker_destroy(struct worker *w)
 	pthread_mutex_destroy(&w->lock);
 	pthread_cond_destroy(&w->cond);
 	w->created = false;
+}
+
+void worker_interrupt(struct worker *w)
+{
+	while (worker_running(w)) {
+		pthread_kill(w->tid, WORKER_SIGNAL);
+		if (worker_wait(w, 10))
+			break;
+	}
 }

@@ -28,6 +28,7 @@
 struct console {
 	struct output *out;   /* where guest output goes, or NULL */
 	int room_fd;	      /* eventfd: (out) made room */
+	atomic_bool waiting;  /* the tx thread waits on room_fd */
 	atomic_bool live;     /* the receive thread is running */
 	atomic_bool spoken;   /* the guest wrote to us since reset */
 	int input_fd;	      /* eventfd: console_input() added bytes */
@@ -53,13 +54,21 @@ int console_send(struct device *dev, const struct iovec *iov, unsigned int n,
 		while (left) {
 			size_t took = output_write(c->out, p, left);
 
-			p += took;
-			left -= took;
 			/* Full: wait for the writer to make room, as any
 			 * program waits on a slow terminal, but never past a
-			 * reset. */
-			if (!took && efd_wait(c->room_fd, stop_fd))
+			 * reset.  Say we wait before the last look, so the
+			 * writer either leaves room for it or wakes us. */
+			if (!took) {
+				atomic_store(&c->waiting, true);
+				took = output_write(c->out, p, left);
+			}
+			if (!took && efd_wait(c->room_fd, stop_fd)) {
+				atomic_store(&c->waiting, false);
 				return -ESHUTDOWN;
+			}
+			atomic_store(&c->waiting, false);
+			p += took;
+			left -= took;
 		}
 	}
 	return 0;
@@ -235,11 +244,13 @@ size_t console_input(struct device *dev, const u8 *buf, size_t len)
 	return n;
 }
 
+/* The writer made room: wake the tx thread, if it waits for that. */
 static void output_room_cb(void *ctx)
 {
 	struct console *c = ctx;
 
-	efd_signal(c->room_fd);
+	if (atomic_load(&c->waiting))
+		efd_signal(c->room_fd);
 }
 
 void console_set_output(struct device *dev, struct output *out)

@@ -17,36 +17,21 @@
 #include "log.h"
 #include "sandbox.h"
 
-#define SIG_KICK SIGUSR1
-
 /* Beyond the calls every thread makes: running the vCPU, reading its
  * registers to say where a crashed guest was, the serial port's interrupt
- * line, which its I/O may raise, and what a guest programming its PCI
- * devices makes us tell KVM: MSI routes, and notify registers where a BAR
- * moved. */
+ * line, which its I/O may raise, what a guest programming its PCI devices
+ * makes us tell KVM (MSI routes, and notify registers where a BAR moved),
+ * and waking a device's queue threads when the guest resets it. */
 static const struct sandbox_call vcpu_calls[] = {
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_RUN),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_GET_REGS),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_SET_GSI_ROUTING),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_IOEVENTFD),
+	SANDBOX_SIGNAL_WORKERS,
 };
 static const struct sandbox_rules vcpu_rules =
 	SANDBOX_RULES("vcpu", vcpu_calls);
-
-static void kick_handler(int sig)
-{
-	(void)sig;
-}
-
-void vcpu_init_signals(void)
-{
-	struct sigaction sa = {.sa_handler = kick_handler};
-
-	/* No SA_RESTART: the point is that KVM_RUN returns EINTR. */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIG_KICK, &sa, NULL);
-}
 
 void vcpu_init(struct vcpu *v, unsigned int id, struct kvm *kvm,
 	       struct bus *bus, vcpu_done_fn *done, void *ctx)
@@ -218,7 +203,7 @@ static void run_guest(void *arg)
 	/* Everything else is blocked (the main thread takes signals through
 	 * a signalfd); we listen only for the kick. */
 	sigemptyset(&kick);
-	sigaddset(&kick, SIG_KICK);
+	sigaddset(&kick, WORKER_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 
 	while (how == VCPU_RUN_ON && !atomic_load(&v->stop)) {
@@ -272,11 +257,7 @@ void vcpu_stop(struct vcpu *v)
 	 * covers a vCPU already inside it. */
 	if (v->run)
 		*(volatile u8 *)&v->run->immediate_exit = 1;
-	while (worker_running(&v->thread)) {
-		pthread_kill(v->thread.tid, SIG_KICK);
-		if (worker_wait(&v->thread, 10)) /* else kick again */
-			break;
-	}
+	worker_interrupt(&v->thread);
 }
 
 void vcpu_destroy(struct vcpu *v)

@@ -29,7 +29,10 @@ void msix_reset(struct msix *m)
 		m->table[v] = (struct msix_entry){
 			.ctrl = PCI_MSIX_ENTRY_CTRL_MASKBIT};
 	m->pending = 0;
-	m->enabled = m->mask_all = false;
+	atomic_store(&m->enabled, false);
+	m->mask_all = false;
+	for (unsigned int v = 0; v < MSIX_MAX_VECTORS; v++)
+		atomic_store(&m->live[v], false);
 	memset(m->routed, 0, sizeof(m->routed));
 	pthread_mutex_unlock(&m->lock);
 }
@@ -55,6 +58,8 @@ static void refresh(struct msix *m, unsigned int v)
 		m->routed[v].data = e->data;
 		m->route(m->ctx, v, addr, e->data);
 	}
+	/* Live only once routed: an event may now skip the lock. */
+	atomic_store(&m->live[v], on);
 	/* 6.8.2.9: "If a masked vector has its Pending bit set, and the
 	 * associated underlying interrupt events are somehow satisfied
 	 * [...]".  Ours never are: the event is sent on unmask. */
@@ -123,6 +128,13 @@ bool msix_notify(struct msix *m, unsigned int v)
 
 	if (v >= m->nvec)
 		return false;
+	/* The common case, with no lock.  A driver that masks the vector
+	 * this very moment may still see this one event, as it may from
+	 * real hardware whose message was already on its way. */
+	if (atomic_load(&m->live[v])) {
+		m->deliver(m->ctx, v);
+		return true;
+	}
 	pthread_mutex_lock(&m->lock);
 	if (m->enabled) {
 		if (masked(m, v))

@@ -30,7 +30,11 @@ struct msix {
 	unsigned int nvec;
 	struct msix_entry table[MSIX_MAX_VECTORS];
 	u64 pending;
-	bool enabled, mask_all; /* the capability's Message Control */
+	atomic_bool enabled; /* the capability's Message Control... */
+	bool mask_all;	     /* ...Enable and Function Mask bits */
+	/* Vector v is enabled, unmasked and routed: an event goes straight
+	 * out, without the lock.  Written under (lock). */
+	atomic_bool live[MSIX_MAX_VECTORS];
 	struct {
 		u64 addr;
 		u32 data;
@@ -69,7 +73,8 @@ void msix_control(struct msix *m, bool enabled, bool mask_all);
 
 /* An event for vector (v): deliver it, or leave it pending while masked.
  * Returns false if (v) is no vector of ours (the event is dropped), or
- * MSI-X is off.  Any thread. */
+ * MSI-X is off.  A live vector's event takes no lock: queue threads of
+ * one device never wait for each other here.  Any thread. */
 bool msix_notify(struct msix *m, unsigned int v);
 
 /* Table and PBA sizes, for laying out a BAR. */

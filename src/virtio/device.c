@@ -106,7 +106,7 @@ int device_init(struct device *dev, const struct device_type *type,
 		vq->interrupt = on_used;
 		vq->broken_cb = on_broken;
 		vq->stop_fd = dev->stop_fd;
-		fd = vq->kick_fd = efd_open();
+		fd = vq->kick_fd = efd_open_blocking();
 	}
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot create eventfds for %s: %s",
@@ -213,13 +213,14 @@ static void start_queue(struct device *dev, unsigned int q)
 		worker_start(&dev->threads[q]);
 }
 
-/* Stop every queue thread: signal, wait until each has parked, then
- * clear the signal so the next DRIVER_OK starts them afresh. */
+/* Stop every queue thread: signal the stop eventfd, wake any thread asleep
+ * in a blocking call, wait until each has parked, then clear the stop so
+ * the next DRIVER_OK starts them afresh. */
 static void stop_queues(struct device *dev)
 {
 	efd_signal(dev->stop_fd);
 	for (unsigned int i = 0; i < dev->type->num_queues; i++)
-		worker_wait(&dev->threads[i], -1);
+		worker_interrupt(&dev->threads[i]);
 	efd_drain(dev->stop_fd);
 }
 

@@ -66,11 +66,13 @@ static void intx_set(struct pci_vdev *p)
  * Configuration Change bit before a config change notification. */
 static void notify(struct pci_vdev *p, u8 isr_bit, u16 vector)
 {
-	pthread_mutex_lock(&p->isr_lock);
-	p->isr |= isr_bit;
-	if (!p->msix.enabled)
+	atomic_fetch_or(&p->isr, isr_bit);
+	if (!atomic_load(&p->msix.enabled)) {
+		pthread_mutex_lock(&p->isr_lock);
 		intx_set(p);
-	pthread_mutex_unlock(&p->isr_lock);
+		pthread_mutex_unlock(&p->isr_lock);
+		return;
+	}
 	/*L:460
 	 * With MSI-X, this is the whole interrupt: a write to the vector's
 	 * eventfd, which KVM turns into an MSI without asking us or making
@@ -150,7 +152,7 @@ static void reset_registers(struct pci_vdev *p)
 	for (unsigned int i = 0; i < DEVICE_MAX_QUEUES; i++)
 		atomic_store(&p->queue_vector[i], VIRTIO_MSI_NO_VECTOR);
 	pthread_mutex_lock(&p->isr_lock);
-	p->isr = 0;
+	atomic_store(&p->isr, 0);
 	intx_set(p);
 	pthread_mutex_unlock(&p->isr_lock);
 }
@@ -340,8 +342,7 @@ static u8 isr_read(struct pci_vdev *p)
 	u8 isr;
 
 	pthread_mutex_lock(&p->isr_lock);
-	isr = p->isr;
-	p->isr = 0;
+	isr = atomic_exchange(&p->isr, 0);
 	intx_set(p);
 	pthread_mutex_unlock(&p->isr_lock);
 	return isr;

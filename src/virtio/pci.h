@@ -55,10 +55,11 @@ struct pci_vdev {
 	_Atomic u16 queue_vector[DEVICE_MAX_QUEUES];
 
 	/* The ISR and the INTx line it drives, which queue threads raise and
-	 * a vCPU's ISR read lowers: one lock, so the line is high exactly
-	 * when the ISR is not zero. */
+	 * a vCPU's ISR read lowers: under one lock when INTx is in use, so
+	 * the line is high exactly when the ISR is not zero.  With MSI-X the
+	 * ISR is set without it (atomic), and no line moves. */
 	pthread_mutex_t isr_lock;
-	u8 isr;
+	_Atomic u8 isr;
 	bool intx_high;
 
 	u64 notify_addr; /* where the notify ioeventfds are, or 0 */

@@ -31,6 +31,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fdio.h"
 #include "log.h"
@@ -523,10 +524,28 @@ bool vq_enable_notify(struct virtqueue *vq)
 	return read_once16(&vq->vring.avail->idx) != vq->last_avail_idx;
 }
 
-/* Sleep until the guest kicks us (0) or the transport stops us. */
+/*
+ * Sleep until the guest kicks us (0) or the transport stops us.  We sleep
+ * in read() on the kick eventfd itself, as the 2009 Launcher's threads
+ * did: one system call per kick, where a poll() first would be two.  A
+ * stop arrives as a signal (worker.h), which ends the read with EINTR; a
+ * kick eventfd that does not block (the unit tests' fake driver's) is
+ * waited on with poll(), stop and all.
+ */
 static int wait_kick(struct virtqueue *vq)
 {
-	return efd_wait(vq->kick_fd, vq->stop_fd);
+	u64 count;
+
+	for (;;) {
+		if (read(vq->kick_fd, &count, sizeof(count)) == sizeof(count))
+			return 0;
+		if (errno == EAGAIN)
+			return efd_wait(vq->kick_fd, vq->stop_fd);
+		if (errno != EINTR)
+			return -errno;
+		if (efd_pending(vq->stop_fd))
+			return -ESHUTDOWN;
+	}
 }
 
 /*L:400

@@ -14,7 +14,6 @@
 #define NET_MAX_IOV	 NET_QUEUE_SIZE
 #define NET_RX_CHAINS	 64 /* chains we hold for one packet */
 #define NET_RX_IOV_SLACK 16 /* iovecs left for one more chain */
-#define NET_RX_BATCH	 8  /* packets between interrupt decisions */
 
 /* A receive chain we popped and hold until a packet comes. */
 struct rx_chain {

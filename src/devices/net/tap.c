@@ -48,7 +48,7 @@ int tap_open(const char *name, char actual[IFNAMSIZ], char *err, size_t errlen)
 	struct ifreq ifr;
 	int fd, e;
 
-	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		e = errno;
 		snprintf(err, errlen, "cannot open /dev/net/tun: %s%s",

@@ -16,8 +16,8 @@
  * Attach to the user's persistent tap (name), never making one (a tap of
  * that name that is missing, or not persistent, is refused), or create a
  * fresh one ("lguest%d") when (name) is NULL; with IFF_TAP | IFF_NO_PI | IFF_VNET_HDR and a header of
- * sizeof(struct virtio_net_hdr_mrg_rxbuf).  The fd is O_NONBLOCK and
- * close-on-exec.  The interface's name goes in (actual) (IFNAMSIZ bytes).
+ * sizeof(struct virtio_net_hdr_mrg_rxbuf).  The fd blocks (the receive
+ * thread sleeps in readv() on it) and is close-on-exec.  The interface's name goes in (actual) (IFNAMSIZ bytes).
  * Returns the fd, or -1 with one sentence in (err) of (errlen) bytes.
  *
  * We never TUNSETPERSIST: a tap we created vanishes when its fd closes,

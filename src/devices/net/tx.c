@@ -39,6 +39,8 @@ static int tx_send(struct net *net, struct virtqueue *vq,
 		if (w >= 0)
 			return 0;
 		e = errno;
+		if (e == EINTR && efd_pending(vq->stop_fd))
+			return -ESHUTDOWN;
 		if (e == EINTR)
 			continue;
 		if (e == EAGAIN) {

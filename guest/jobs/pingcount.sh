@@ -1,0 +1,14 @@
+#!/bin/sh
+# pingcount: 100 pings to the host side (169.254.44.1), with nothing on
+# the console while they run: they start a few seconds after "pingcount:
+# ready", and their end is a write of 9 to the boot-timer port (which
+# lguest --boot-timer logs on stderr) before anything is printed, so the
+# host can count what the Launcher does for exactly them (strace).
+ip link set eth0 up && ip addr add 169.254.44.2/24 dev eth0
+ping -c 1 -W 30 -w 30 169.254.44.1 >/dev/null 2>&1
+echo "pingcount: ready"
+sleep 3
+ping -c 100 -i 0.05 -q 169.254.44.1 >/tmp/ping.out 2>&1
+lguest-io outb 0x440 9
+echo "pingcount: done $(grep -o '[0-9]* packets received' /tmp/ping.out)"
+sleep 2
