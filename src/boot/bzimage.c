@@ -5,13 +5,22 @@
  * kernel, which decompresses itself.  The setup header near the start tells
  * us how big each part is and what the kernel can do.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "boot/boot.h"
 
-#define HDR_OFFSET  0x1f1      /* struct setup_header in the image */
-#define HDR_MAGIC   0x53726448 /* "HdrS" */
-#define MIN_VERSION 0x020c     /* 2.12: xloadflags and the 64-bit entry */
+/* Where struct setup_header sits in the file (0x1f1), its "HdrS" magic,
+ * and the first protocol with xloadflags and the 64-bit entry (2.12). */
+#define HDR_OFFSET  offsetof(struct boot_params, hdr)
+#define HDR_MAGIC   0x53726448
+#define MIN_VERSION 0x020c
+
+/* The last field we use is init_size (2.10): a header that stops before
+ * its end is no 2.12 header. */
+#define HDR_END_MIN                                                            \
+	(HDR_OFFSET + offsetof(struct setup_header, init_size) +               \
+	 sizeof(((struct setup_header *)0)->init_size))
 
 static u32 get_le32(const u8 *p)
 {
@@ -30,19 +39,24 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 	if (size >= 4 && memcmp(img, "\177ELF", 4) == 0)
 		return boot_load_elf(mem, img, size, info);
 
-	if (size < 0x264 || get_le32(img + 0x202) != HDR_MAGIC)
+	if (size < HDR_END_MIN || get_le32(img + 0x202) != HDR_MAGIC)
 		return "is neither a Linux bzImage nor an ELF vmlinux";
 
-	/* "The end of setup header can be calculated as follows: 0x0202 +
-	 * byte value at offset 0x0201" (boot.rst); we copy no more than we
-	 * know. */
+	/*
+	 * "The end of setup header can be calculated as follows: 0x0202 +
+	 * byte value at offset 0x0201" (boot.rst).  A file that ends before
+	 * its header does is cut short; we copy no more than we know, and
+	 * the fields past a short header stay zero.
+	 */
 	hdr_end = 0x202 + img[0x201];
-	if (hdr_end > HDR_OFFSET + sizeof(*hdr))
-		hdr_end = HDR_OFFSET + sizeof(*hdr);
-	memcpy(hdr, img + HDR_OFFSET, hdr_end - HDR_OFFSET);
+	if (hdr_end > size)
+		return "is a truncated bzImage";
+	memcpy(hdr, img + HDR_OFFSET,
+	       MIN(hdr_end, HDR_OFFSET + sizeof(*hdr)) - HDR_OFFSET);
 	info->bzimage = true;
 
-	if (hdr->version < MIN_VERSION || !(hdr->xloadflags & XLF_KERNEL_64))
+	if (hdr_end < HDR_END_MIN || hdr->version < MIN_VERSION ||
+	    !(hdr->xloadflags & XLF_KERNEL_64))
 		return "is a bzImage without a 64-bit entry point (boot "
 		       "protocol 2.12+); lguest needs a 64-bit x86 kernel";
 

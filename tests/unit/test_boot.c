@@ -182,6 +182,43 @@ TEST(truncated_bzimage)
 	free(img);
 }
 
+/* A file that ends inside its setup header (here between init_size, at
+ * 0x260, and the header's end at 0x26c) is refused, and nothing is read
+ * past its last byte: each copy is a malloc of exactly that size. */
+TEST(bzimage_header_read_within_file)
+{
+	u8 *full = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+
+	mem_setup(64 * MiB);
+	for (size_t n = 0x264; n < 0x26c; n++) {
+		u8 *img = malloc(n);
+		const char *err;
+
+		memcpy(img, full, n);
+		err = boot_load_kernel(&mem, img, n, &info);
+		CHECK(err && strstr(err, "truncated"));
+		free(img);
+	}
+	free(full);
+}
+
+/* A header whose own length (the byte at 0x201) ends before init_size
+ * is no 2.12 header, whatever its version field says: the fields we
+ * would read past its end are not its. */
+TEST(bzimage_header_shorter_than_2_12_refused)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	img[0x201] = 0x40; /* ends at 0x242, after xloadflags */
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "64-bit"));
+	free(img);
+}
+
 static size_t fake_elf(u8 *buf, u16 machine, u64 paddr, u64 entry)
 {
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
@@ -426,6 +463,8 @@ int main(void)
 		T(bzimage_does_not_fit),
 		T(not_a_kernel),
 		T(truncated_bzimage),
+		T(bzimage_header_read_within_file),
+		T(bzimage_header_shorter_than_2_12_refused),
 		T(elf_loads),
 		T(elf_rejects),
 		T(initrd_placed_high),
