@@ -55,6 +55,12 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
 			  struct boot_info *info);
 
+/* NULL if a kernel may occupy guest-physical (start) .. (start)+(len): at
+ * 1 MiB or above, everything below being ours, and all in low RAM, which
+ * the boot page tables map; else why not, for the loaders to return.
+ * (start) and (len) come from the user's kernel file. */
+const char *boot_kernel_fits(const struct guest_mem *mem, u64 start, u64 len);
+
 /* Place the initrd (img), (size) bytes, as high in low RAM as the kernel
  * allows and above the kernel. Fills info->initrd_*. */
 const char *boot_load_initrd(struct guest_mem *mem, const u8 *img, size_t size,

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boot/boot.h"
+#include "hw/ports.h"
 
 /* Where struct setup_header sits in the file (0x1f1), its "HdrS" magic,
  * and the first protocol with xloadflags and the 64-bit entry (2.12). */
@@ -27,11 +28,33 @@ static u32 get_le32(const u8 *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
 }
 
+/*
+ * Everything below 1 MiB is ours: the zero page, command line, GDT and
+ * page tables, ACPI tables and reset stub (boot.h, hw/ports.h).  Above
+ * it, a kernel needs RAM in one piece that the identity map we build
+ * (cpu.c) reaches: low RAM, which ends at the device hole, below 4 GiB.
+ * Written so nothing overflows, as guest_ptr() is.
+ */
+const char *boot_kernel_fits(const struct guest_mem *mem, u64 start, u64 len)
+{
+	if (start < BOOT_HIGH_MEM)
+		return "wants to be loaded below 1 MiB, where lguest keeps its "
+		       "boot parameters, page tables and ACPI tables";
+	if (len <= mem->low_size && start <= mem->low_size - len)
+		return NULL;
+	if (len <= MMIO_GAP_START && start <= MMIO_GAP_START - len)
+		return "does not fit in the guest's memory: give the guest "
+		       "more MEM_MB";
+	return "wants memory above 3 GiB, where the guest has no RAM a "
+	       "kernel can be loaded in";
+}
+
 const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 			     struct boot_info *info)
 {
 	struct setup_header *hdr = &info->hdr;
 	size_t hdr_end, setup_size;
+	const char *err;
 	u64 load, need;
 	u8 *dst;
 
@@ -69,17 +92,20 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 	/*
 	 * A relocatable kernel may go anywhere; we use 1 MiB, the classic
 	 * spot, and it moves itself to a kernel_alignment boundary as it
-	 * decompresses.  One that is not relocatable must go where it says.
+	 * decompresses.  One that is not relocatable must go where it says:
+	 * "A non-relocatable kernel will unconditionally move itself and to
+	 * run at this address" (boot.rst, pref_address), so one that says
+	 * 0x7000 would run over our zero page.
 	 */
 	load = hdr->relocatable_kernel ? BOOT_HIGH_MEM : hdr->pref_address;
 
 	/* init_size: "linear memory required during initialization", from
 	 * the load address, for decompression, bss and brk. */
 	need = MAX(hdr->init_size, size - setup_size);
+	err = boot_kernel_fits(mem, load, need);
+	if (err)
+		return err;
 	dst = guest_ptr(mem, load, need);
-	if (!dst)
-		return "does not fit in the guest's memory: give the guest "
-		       "more MEM_MB";
 	memcpy(dst, img + setup_size, size - setup_size);
 
 	/* The 64-bit entry is 0x200 past the start of the protected-mode

@@ -15,6 +15,7 @@ const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
 {
 	Elf64_Ehdr eh;
 	bool entry_loaded = false;
+	const char *err;
 
 	if (size < sizeof(eh))
 		return "is a truncated ELF file";
@@ -38,12 +39,10 @@ const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
 		if (ph.p_filesz > ph.p_memsz || ph.p_offset > size ||
 		    ph.p_filesz > size - ph.p_offset)
 			return "is an ELF file with a segment outside the file";
-		if (ph.p_paddr < BOOT_HIGH_MEM)
-			return "is an ELF file that wants to load below 1 MiB";
+		err = boot_kernel_fits(mem, ph.p_paddr, ph.p_memsz);
+		if (err)
+			return err;
 		dst = guest_ptr(mem, ph.p_paddr, ph.p_memsz);
-		if (!dst)
-			return "does not fit in the guest's memory: give the "
-			       "guest more MEM_MB";
 		memcpy(dst, img + ph.p_offset, ph.p_filesz);
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 

@@ -219,6 +219,57 @@ TEST(bzimage_header_shorter_than_2_12_refused)
 	free(img);
 }
 
+/* "A non-relocatable kernel will unconditionally move itself and to run
+ * at this address" (pref_address): one that says it runs below 1 MiB
+ * would run over our zero page, page tables, ACPI tables or reset stub,
+ * so it is refused rather than loaded there. */
+TEST(bzimage_refused_below_1mib)
+{
+	static const u64 below[] = {
+		0,	 BOOT_GDT, BOOT_ZERO_PAGE,  BOOT_PD, BOOT_CMDLINE,
+		0xe0000, 0xff000,  BOOT_RESET_STUB,
+	};
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	hdr->relocatable_kernel = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(below); i++) {
+		hdr->pref_address = below[i];
+		err = boot_load_kernel(&mem, img, 8192, &info);
+		CHECK(err && strstr(err, "below 1 MiB"));
+	}
+	hdr->pref_address = BOOT_HIGH_MEM;
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	CHECK_EQ(info.kernel_start, BOOT_HIGH_MEM);
+	CHECK(boot_check_layout(&mem, &info) == NULL);
+	free(img);
+}
+
+/* High RAM, above 4 GiB, is RAM, but the identity map the kernel starts
+ * on covers only the first 4 GiB: a kernel is loaded in low RAM or not
+ * at all.  (8 MiB low and 8 MiB high: no Launcher lays RAM out so, but it
+ * puts high RAM in a test's reach.) */
+TEST(bzimage_kept_out_of_high_ram)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+	const char *err;
+
+	fake_ram_init(&mem, 8 * MiB, 8 * MiB);
+	hdr->relocatable_kernel = 0;
+	hdr->pref_address = 4 * GiB;
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "above 3 GiB"));
+	hdr->pref_address = 0xd0000000; /* in the device hole */
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "above 3 GiB"));
+	free(img);
+}
+
 static size_t fake_elf(u8 *buf, u16 machine, u64 paddr, u64 entry)
 {
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
@@ -279,6 +330,10 @@ TEST(elf_rejects)
 	err = boot_load_kernel(&mem, buf, n, &info);
 	CHECK(err && strstr(err, "more MEM_MB"));
 
+	n = fake_elf(buf, EM_X86_64, BOOT_HIGH_MEM - 4096, BOOT_HIGH_MEM);
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "below 1 MiB"));
+
 	/* A segment claiming bytes past the end of the file. */
 	n = fake_elf(buf, EM_X86_64, 16 * MiB, 16 * MiB);
 	((Elf64_Phdr *)(buf + sizeof(Elf64_Ehdr)))->p_offset = 1ULL << 40;
@@ -290,6 +345,19 @@ TEST(elf_rejects)
 	((Elf64_Ehdr *)buf)->e_phnum = 1000;
 	err = boot_load_kernel(&mem, buf, n, &info);
 	CHECK(err && strstr(err, "program header"));
+}
+
+/* The same for an ELF vmlinux's segments. */
+TEST(elf_kept_out_of_high_ram)
+{
+	u8 buf[4096];
+	size_t n = fake_elf(buf, EM_X86_64, 4 * GiB, 4 * GiB);
+	struct boot_info info;
+	const char *err;
+
+	fake_ram_init(&mem, 8 * MiB, 8 * MiB);
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "above 3 GiB"));
 }
 
 TEST(initrd_placed_high)
@@ -465,8 +533,11 @@ int main(void)
 		T(truncated_bzimage),
 		T(bzimage_header_read_within_file),
 		T(bzimage_header_shorter_than_2_12_refused),
+		T(bzimage_refused_below_1mib),
+		T(bzimage_kept_out_of_high_ram),
 		T(elf_loads),
 		T(elf_rejects),
+		T(elf_kept_out_of_high_ram),
 		T(initrd_placed_high),
 		T(initrd_respects_addr_max),
 		T(initrd_too_big),
