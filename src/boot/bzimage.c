@@ -90,23 +90,50 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 		return "is a truncated bzImage";
 
 	/*
-	 * A relocatable kernel may go anywhere; we use 1 MiB, the classic
-	 * spot, and it moves itself to a kernel_alignment boundary as it
-	 * decompresses.  One that is not relocatable must go where it says:
-	 * "A non-relocatable kernel will unconditionally move itself and to
-	 * run at this address" (boot.rst, pref_address), so one that says
-	 * 0x7000 would run over our zero page.
+	 * Where the kernel will run, which is where it needs its init_size:
+	 * "the amount of linear contiguous memory starting at the kernel
+	 * runtime start address that the kernel needs before it is capable
+	 * of examining its memory map" (boot.rst).  A relocatable kernel
+	 * runs at "align_up(load_address, kernel_alignment)", but never
+	 * below its pref_address: its decompressor (head_64.S) moves up
+	 * there from anywhere lower.  Loaded at 1 MiB, as we used to, a
+	 * Debian kernel ran from 16 MiB, 15 MiB past the end we had checked
+	 * and kept the initrd clear of.  So we take the protocol's advice,
+	 * "A relocating bootloader should attempt to load at this address
+	 * if possible", and load it where it will run.
+	 *
+	 * One that is not relocatable "will unconditionally move itself and
+	 * to run at this address" (pref_address): there it goes too, and
+	 * boot_kernel_fits() refuses one that says 0x7000, our zero page.
 	 */
-	load = hdr->relocatable_kernel ? BOOT_HIGH_MEM : hdr->pref_address;
+	if (hdr->relocatable_kernel) {
+		u32 align = hdr->kernel_alignment;
 
-	/* init_size: "linear memory required during initialization", from
-	 * the load address, for decompression, bss and brk. */
+		/* "Alignment unit required by the kernel (if
+		 * relocatable_kernel is true.)" */
+		if (!align || (align & (align - 1)))
+			return "is a relocatable bzImage whose "
+			       "kernel_alignment is not a power of two";
+		/* Clamped first, so the rounding cannot wrap: from 3 GiB up
+		 * it fails boot_kernel_fits() all the same. */
+		load = MIN(MAX(hdr->pref_address, BOOT_HIGH_MEM),
+			   MMIO_GAP_START);
+		load = ALIGN_UP(load, align);
+	} else {
+		load = hdr->pref_address;
+	}
 	need = MAX(hdr->init_size, size - setup_size);
 	err = boot_kernel_fits(mem, load, need);
 	if (err)
 		return err;
 	dst = guest_ptr(mem, load, need);
 	memcpy(dst, img + setup_size, size - setup_size);
+
+	/* "After loading, the boot loader must set the code32_start field
+	 * to point to the loaded code" (relocatable_kernel).  Only the
+	 * 32-bit entry reads it, but the header should not lie. */
+	if (hdr->relocatable_kernel)
+		hdr->code32_start = load;
 
 	/* The 64-bit entry is 0x200 past the start of the protected-mode
 	 * code (boot.rst, "64-bit boot protocol"). */

@@ -33,7 +33,9 @@ static u8 *fake_bzimage(size_t size, u16 version, u16 xloadflags)
 	hdr->version = version;
 	hdr->xloadflags = xloadflags;
 	hdr->relocatable_kernel = 1;
-	hdr->init_size = 4 * 1024 * 1024;
+	hdr->kernel_alignment = 2 * MiB; /* as x86-64's CONFIG_PHYSICAL_ALIGN */
+	hdr->pref_address = 2 * MiB;
+	hdr->init_size = 4 * MiB;
 	hdr->cmdline_size = 2047;
 	hdr->initrd_addr_max = 0x7fffffff;
 	img[0x201] = 0x6a; /* header ends at 0x202 + 0x6a = 0x26c */
@@ -120,10 +122,11 @@ TEST(bzimage_loads)
 	mem_setup(64 * MiB);
 	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
 	CHECK(info.bzimage);
-	CHECK_EQ(info.kernel_start, 0x100000);
-	CHECK_EQ(info.entry, 0x100200);
-	CHECK_EQ(info.kernel_end, 0x100000 + 4 * MiB);
-	CHECK_EQ(mem.base[0x100000], 0xe8);
+	CHECK_EQ(info.kernel_start, 2 * MiB);
+	CHECK_EQ(info.entry, 2 * MiB + 0x200);
+	CHECK_EQ(info.kernel_end, 2 * MiB + 4 * MiB);
+	CHECK_EQ(info.hdr.code32_start, 2 * MiB);
+	CHECK_EQ(mem.base[2 * MiB], 0xe8);
 	CHECK(boot_check_layout(&mem, &info) == NULL);
 	free(img);
 }
@@ -150,7 +153,7 @@ TEST(bzimage_does_not_fit)
 	struct boot_info info;
 	const char *err;
 
-	mem_setup(4 * MiB); /* 1 MiB + 4 MiB init_size won't go */
+	mem_setup(4 * MiB); /* 2 MiB + 4 MiB init_size won't go */
 	err = boot_load_kernel(&mem, img, 8192, &info);
 	CHECK(err && strstr(err, "more MEM_MB"));
 	free(img);
@@ -267,6 +270,79 @@ TEST(bzimage_kept_out_of_high_ram)
 	hdr->pref_address = 0xd0000000; /* in the device hole */
 	err = boot_load_kernel(&mem, img, 8192, &info);
 	CHECK(err && strstr(err, "above 3 GiB"));
+	free(img);
+}
+
+/* A relocatable kernel runs at its load address rounded up to
+ * kernel_alignment, and never below pref_address, where head_64.S moves
+ * it: we load it right there, so the memory we check and tell the initrd
+ * about is the memory it uses. */
+TEST(bzimage_relocatable_runs_where_loaded)
+{
+	static const struct {
+		u64 pref, start;
+	} cases[] = {
+		{16 * MiB, 16 * MiB},	     /* a Debian kernel's */
+		{17 * MiB + 4096, 18 * MiB}, /* rounded up */
+		{0, 2 * MiB},		     /* none: 1 MiB, rounded up */
+	};
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+
+	mem_setup(64 * MiB);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		hdr->pref_address = cases[i].pref;
+		CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+		CHECK_EQ(info.kernel_start, cases[i].start);
+		CHECK_EQ(info.kernel_start % hdr->kernel_alignment, 0);
+		CHECK_EQ(info.entry, cases[i].start + 0x200);
+		CHECK_EQ(info.kernel_end, cases[i].start + hdr->init_size);
+		CHECK_EQ(info.hdr.code32_start, cases[i].start);
+		CHECK_EQ(mem.base[cases[i].start], 0xe8);
+		CHECK(boot_check_layout(&mem, &info) == NULL);
+	}
+	free(img);
+}
+
+/* The room is checked where the kernel will run: from 16 MiB, 20 MiB of
+ * init_size do not fit in 32 MiB, although they would from 1 MiB. */
+TEST(bzimage_needs_room_where_it_runs)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(32 * MiB);
+	hdr->pref_address = 16 * MiB;
+	hdr->init_size = 20 * MiB;
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "more MEM_MB"));
+	/* A pref_address the rounding up would wrap round to 0. */
+	hdr->init_size = 4 * MiB;
+	hdr->pref_address = UINT64_MAX - 4096;
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "above 3 GiB"));
+	free(img);
+}
+
+/* "Alignment unit required by the kernel": one that is 0, or not a power
+ * of two, is no alignment to round up to. */
+TEST(bzimage_kernel_alignment_power_of_two)
+{
+	static const u32 bad[] = {0, 3 * MiB, 0x80000001};
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		hdr->kernel_alignment = bad[i];
+		err = boot_load_kernel(&mem, img, 8192, &info);
+		CHECK(err && strstr(err, "kernel_alignment"));
+	}
 	free(img);
 }
 
@@ -412,6 +488,26 @@ TEST(initrd_too_big)
 	free(img);
 }
 
+/* The initrd keeps clear of all the memory the kernel will use: here
+ * 16 MiB + 46 MiB of init_size, up to 62 MiB of 64, leave no room for
+ * 4 MiB of initrd above it. */
+TEST(initrd_clear_of_relocated_kernel)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	static u8 rd[4 * MiB];
+	struct boot_info info;
+	u64 runs_end = 16 * MiB + 46 * MiB;
+
+	mem_setup(64 * MiB);
+	hdr->pref_address = 16 * MiB;
+	hdr->init_size = 46 * MiB;
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	if (boot_load_initrd(&mem, rd, sizeof(rd), &info) == NULL)
+		CHECK(info.initrd_addr >= runs_end);
+	free(img);
+}
+
 TEST(zero_page)
 {
 	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
@@ -535,12 +631,16 @@ int main(void)
 		T(bzimage_header_shorter_than_2_12_refused),
 		T(bzimage_refused_below_1mib),
 		T(bzimage_kept_out_of_high_ram),
+		T(bzimage_relocatable_runs_where_loaded),
+		T(bzimage_needs_room_where_it_runs),
+		T(bzimage_kernel_alignment_power_of_two),
 		T(elf_loads),
 		T(elf_rejects),
 		T(elf_kept_out_of_high_ram),
 		T(initrd_placed_high),
 		T(initrd_respects_addr_max),
 		T(initrd_too_big),
+		T(initrd_clear_of_relocated_kernel),
 		T(zero_page),
 		T(cmdline_longer_than_kernel_takes),
 		T(cpu_state),
