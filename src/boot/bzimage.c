@@ -17,6 +17,10 @@
 #define HDR_MAGIC   0x53726448
 #define MIN_VERSION 0x020c
 
+/* "the 64-bit kernel entry point, which is the start address of loaded
+ * 64-bit kernel plus 0x200" (boot.rst, "64-bit Boot Protocol"). */
+#define ENTRY_64 0x200
+
 /* The last field we use is init_size (2.10): a header that stops before
  * its end is no 2.12 header. */
 #define HDR_END_MIN                                                            \
@@ -86,7 +90,9 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 	/* "If setup_sects is 0, the real value is 4." */
 	setup_size = (hdr->setup_sects ? hdr->setup_sects : 4) + 1;
 	setup_size *= 512;
-	if (setup_size >= size)
+	/* And the entry point must be in the file, not in the zeroes past
+	 * it that init_size covers. */
+	if (setup_size >= size || size - setup_size <= ENTRY_64)
 		return "is a truncated bzImage";
 
 	/*
@@ -135,9 +141,7 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 	if (hdr->relocatable_kernel)
 		hdr->code32_start = load;
 
-	/* The 64-bit entry is 0x200 past the start of the protected-mode
-	 * code (boot.rst, "64-bit boot protocol"). */
-	info->entry = load + 0x200;
+	info->entry = load + ENTRY_64;
 	info->kernel_start = load;
 	info->kernel_end = load + need;
 	return NULL;

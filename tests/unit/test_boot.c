@@ -346,6 +346,21 @@ TEST(bzimage_kernel_alignment_power_of_two)
 	free(img);
 }
 
+/* The 64-bit entry point is 0x200 into the protected-mode code: a file
+ * that ends before it would send the CPU into zeroed memory. */
+TEST(bzimage_entry_inside_image)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	err = boot_load_kernel(&mem, img, 1024 + 0x200, &info);
+	CHECK(err && strstr(err, "truncated"));
+	CHECK(boot_load_kernel(&mem, img, 1024 + 0x201, &info) == NULL);
+	free(img);
+}
+
 static size_t fake_elf(u8 *buf, u16 machine, u64 paddr, u64 entry)
 {
 	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
@@ -634,6 +649,7 @@ int main(void)
 		T(bzimage_relocatable_runs_where_loaded),
 		T(bzimage_needs_room_where_it_runs),
 		T(bzimage_kernel_alignment_power_of_two),
+		T(bzimage_entry_inside_image),
 		T(elf_loads),
 		T(elf_rejects),
 		T(elf_kept_out_of_high_ram),
