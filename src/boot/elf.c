@@ -23,8 +23,16 @@ const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
 	    eh.e_type != ET_EXEC)
 		return "is an ELF file but not an x86-64 executable vmlinux";
+	/*
+	 * The table must be in the file, checked so nothing overflows.  And
+	 * e_phnum 0xffff is no count: "If the number of program headers is
+	 * greater than or equal to PN_XNUM (0xffff), this member has the
+	 * value PN_XNUM (0xffff).  The actual number of program header
+	 * table entries is contained in the sh_info field of the section
+	 * header at index 0" (elf(5)).  No vmlinux has that many.
+	 */
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
-	    eh.e_phoff > size ||
+	    eh.e_phnum >= PN_XNUM || eh.e_phoff > size ||
 	    (size - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum)
 		return "is an ELF file with a broken program header table";
 

@@ -451,6 +451,23 @@ TEST(elf_kept_out_of_high_ram)
 	CHECK(err && strstr(err, "above 3 GiB"));
 }
 
+/* e_phnum PN_XNUM (0xffff) says "look in section header 0", not "65535
+ * entries": even in a file big enough for 65535, it is refused. */
+TEST(elf_phnum_xnum_refused)
+{
+	size_t n = sizeof(Elf64_Ehdr) + PN_XNUM * sizeof(Elf64_Phdr);
+	u8 *buf = calloc(1, n);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	fake_elf(buf, EM_X86_64, 16 * MiB, 16 * MiB);
+	((Elf64_Ehdr *)buf)->e_phnum = PN_XNUM;
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "program header"));
+	free(buf);
+}
+
 TEST(initrd_placed_high)
 {
 	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
@@ -653,6 +670,7 @@ int main(void)
 		T(elf_loads),
 		T(elf_rejects),
 		T(elf_kept_out_of_high_ram),
+		T(elf_phnum_xnum_refused),
 		T(initrd_placed_high),
 		T(initrd_respects_addr_max),
 		T(initrd_too_big),
