@@ -540,6 +540,22 @@ TEST(initrd_clear_of_relocated_kernel)
 	free(img);
 }
 
+/* Below 1 MiB is ours, kernel or no kernel: without one (kernel_end 0),
+ * an initrd that only fits low used to land on our ACPI tables. */
+TEST(initrd_never_below_1mib)
+{
+	static u8 rd[3 * MiB + 512 * KiB];
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(4 * MiB);
+	memset(&info, 0, sizeof(info));
+	err = boot_load_initrd(&mem, rd, sizeof(rd), &info);
+	CHECK(err && strstr(err, "beside the kernel"));
+	CHECK(boot_load_initrd(&mem, rd, 3 * MiB, &info) == NULL);
+	CHECK_EQ(info.initrd_addr, BOOT_HIGH_MEM);
+}
+
 TEST(zero_page)
 {
 	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
@@ -675,6 +691,7 @@ int main(void)
 		T(initrd_respects_addr_max),
 		T(initrd_too_big),
 		T(initrd_clear_of_relocated_kernel),
+		T(initrd_never_below_1mib),
 		T(zero_page),
 		T(cmdline_longer_than_kernel_takes),
 		T(cpu_state),
