@@ -5,6 +5,7 @@
  * the fuzz targets.
  */
 #include <asm/e820.h>
+#include <sanitizer/asan_interface.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,51 @@ void fake_ram_free(struct guest_mem *mem)
 {
 	free(mem->base);
 	memset(mem, 0, sizeof(*mem));
+}
+
+u8 *fake_tail(enum fake_tail which, size_t size)
+{
+	static struct {
+		u8 *buf;
+		size_t open; /* [open, FAKE_TAIL_MAX) is not poisoned */
+	} tails[TAIL_COUNT];
+	u8 *buf = tails[which].buf;
+	size_t from;
+
+	if (size > FAKE_TAIL_MAX)
+		abort();
+	from = FAKE_TAIL_MAX - size;
+	if (!buf) {
+		buf = tails[which].buf = malloc(FAKE_TAIL_MAX);
+		if (!buf)
+			abort();
+		ASAN_POISON_MEMORY_REGION(buf, FAKE_TAIL_MAX);
+		tails[which].open = FAKE_TAIL_MAX;
+	}
+	/* Only the stretch between the old start and the new changes. */
+	if (from > tails[which].open)
+		ASAN_POISON_MEMORY_REGION(buf + tails[which].open,
+					  from - tails[which].open);
+	else
+		ASAN_UNPOISON_MEMORY_REGION(buf + from,
+					    tails[which].open - from);
+	tails[which].open = from;
+	return buf + from;
+}
+
+void fake_ram_tail(struct guest_mem *mem, u64 low, u64 high)
+{
+	mem->base = fake_tail(TAIL_RAM, low + high);
+	mem->size = mem->map_size = low + high;
+	mem->low_size = low;
+	mem->high_size = high;
+}
+
+void fake_pattern(u8 *p, size_t size)
+{
+	memset(p, 0xa5, size);
+	for (size_t i = 0; i < size; i += 4096)
+		p[i] = (u8)(i >> 12) | 1;
 }
 
 /* A stretch of guest-physical memory, [start, end). */

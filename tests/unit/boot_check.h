@@ -22,6 +22,26 @@ void fake_ram_init(struct guest_mem *mem, u64 low, u64 high);
 void fake_ram_free(struct guest_mem *mem);
 
 /*
+ * The same for fuzzers, which build a guest per input, without paying for
+ * a fresh allocation each time (under ASan a malloc() costs about 0.75 ms
+ * a MiB, most of a run).  fake_tail() gives the last (size) bytes of one
+ * of a few buffers of FAKE_TAIL_MAX bytes that live as long as the
+ * process, and poisons the bytes before them: an access past the end is
+ * still an ASan report, and one before the start (to within ASan's 8-byte
+ * granule).  None is zeroed; each is valid until the next call for the
+ * same (which).  fake_ram_tail() is fake_ram_init() on TAIL_RAM, with
+ * (low) + (high) at most FAKE_TAIL_MAX and nothing to free.
+ */
+#define FAKE_TAIL_MAX (64 * MiB)
+enum fake_tail { TAIL_RAM, TAIL_KERNEL, TAIL_INITRD, TAIL_CMDLINE, TAIL_COUNT };
+u8 *fake_tail(enum fake_tail which, size_t size);
+void fake_ram_tail(struct guest_mem *mem, u64 low, u64 high);
+
+/* Fill (p), (size) bytes, with a pattern that tells its pages apart, for
+ * an initrd whose copy in guest RAM we will compare with it. */
+void fake_pattern(u8 *p, size_t size);
+
+/*
  * NULL if the guest (info) describes keeps the boot layout's promises,
  * else one line saying which it breaks: the kernel is not empty, starts at
  * 1 MiB or above, ends in low RAM (the identity map covers only that), and
