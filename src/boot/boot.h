@@ -19,7 +19,7 @@
 #include "guest_mem.h"
 
 /* Where things go in low guest memory.  Everything below 1 MiB is ours:
- * the kernel only starts at 1 MiB. */
+ * no kernel or initrd goes below it. */
 #define BOOT_GDT	 0x500ULL
 #define BOOT_ZERO_PAGE	 0x7000ULL
 #define BOOT_PML4	 0x9000ULL
@@ -28,7 +28,7 @@
 #define BOOT_CMDLINE	 0x20000ULL
 #define BOOT_CMDLINE_MAX 0x10000ULL
 #define BOOT_EBDA	 0x9fc00ULL  /* start of the legacy hole: not RAM */
-#define BOOT_HIGH_MEM	 0x100000ULL /* 1 MiB: the kernel goes here */
+#define BOOT_HIGH_MEM	 0x100000ULL /* 1 MiB: kernels go at or above */
 #define BOOT_RESET_STUB	 0xffff0ULL  /* F000:FFF0, where a BIOS would be */
 
 /* GDT selectors, as the 64-bit boot protocol asks: __BOOT_CS, __BOOT_DS. */
@@ -37,9 +37,10 @@
 
 struct boot_info {
 	u64 entry;	  /* 64-bit entry point (guest-physical) */
-	u64 kernel_start; /* first byte the kernel occupies */
+	u64 kernel_start; /* first byte the kernel occupies (a
+			     bzImage's: where it will run) */
 	u64 kernel_end;	  /* last byte + 1, including its bss and
-				 room to decompress itself */
+			     room to decompress itself (init_size) */
 	u64 initrd_addr;  /* 0 if none */
 	u64 initrd_size;
 	bool bzimage;		 /* header below came from a bzImage */
@@ -47,7 +48,10 @@ struct boot_info {
 };
 
 /* Load the kernel in (img), (size) bytes: a bzImage (64-bit boot protocol
- * 2.12 or later) or an uncompressed ELF vmlinux.  Fills (info). */
+ * 2.12 or later) or an uncompressed ELF vmlinux.  A bzImage goes where it
+ * will run: its pref_address, rounded up to kernel_alignment if it is
+ * relocatable.  Fills (info); everything in (img) is the user's and is
+ * checked against (size) and guest RAM (boot_kernel_fits()). */
 const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 			     struct boot_info *info);
 
@@ -55,8 +59,14 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
 			  struct boot_info *info);
 
+/* NULL if a kernel may occupy guest-physical (start) .. (start)+(len): at
+ * 1 MiB or above, everything below being ours, and all in low RAM, which
+ * the boot page tables map; else why not, for the loaders to return.
+ * (start) and (len) come from the user's kernel file. */
+const char *boot_kernel_fits(const struct guest_mem *mem, u64 start, u64 len);
+
 /* Place the initrd (img), (size) bytes, as high in low RAM as the kernel
- * allows and above the kernel. Fills info->initrd_*. */
+ * allows, above the kernel and 1 MiB. Fills info->initrd_*. */
 const char *boot_load_initrd(struct guest_mem *mem, const u8 *img, size_t size,
 			     struct boot_info *info);
 

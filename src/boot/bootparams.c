@@ -54,7 +54,9 @@ const char *boot_load_initrd(struct guest_mem *mem, const u8 *img, size_t size,
 	/*
 	 * "initrd_addr_max: the maximum address that may be occupied by the
 	 * initial ramdisk/ramfs contents" (boot.rst).  We also keep below the
-	 * device hole, and the ELF path, without a header, below 2 GiB.
+	 * device hole, and the ELF path, without a header, below 2 GiB.  So
+	 * the initrd ends below 4 GiB, and the zero page's 32-bit
+	 * ramdisk_image and ramdisk_size hold it.
 	 */
 	if (info->bzimage)
 		top = MIN(top, (u64)info->hdr.initrd_addr_max + 1);
@@ -64,9 +66,10 @@ const char *boot_load_initrd(struct guest_mem *mem, const u8 *img, size_t size,
 		return "is larger than the guest's memory: give the guest "
 		       "more MEM_MB";
 
-	/* As high as it can go, page aligned: out of the kernel's way. */
+	/* As high as it can go, page aligned: out of the kernel's way, and
+	 * never below 1 MiB, which is ours, whatever (info) says. */
 	addr = (top - size) & ~0xfffULL;
-	if (addr < info->kernel_end)
+	if (addr < MAX(info->kernel_end, BOOT_HIGH_MEM))
 		return "does not fit in the guest's memory beside the kernel: "
 		       "give the guest more MEM_MB";
 	dst = guest_ptr(mem, addr, size);

@@ -5,17 +5,52 @@
  * kernel, which decompresses itself.  The setup header near the start tells
  * us how big each part is and what the kernel can do.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "boot/boot.h"
+#include "hw/ports.h"
 
-#define HDR_OFFSET  0x1f1      /* struct setup_header in the image */
-#define HDR_MAGIC   0x53726448 /* "HdrS" */
-#define MIN_VERSION 0x020c     /* 2.12: xloadflags and the 64-bit entry */
+/* Where struct setup_header sits in the file (0x1f1), its "HdrS" magic,
+ * and the first protocol with xloadflags and the 64-bit entry (2.12). */
+#define HDR_OFFSET  offsetof(struct boot_params, hdr)
+#define HDR_MAGIC   0x53726448
+#define MIN_VERSION 0x020c
+
+/* "the 64-bit kernel entry point, which is the start address of loaded
+ * 64-bit kernel plus 0x200" (boot.rst, "64-bit Boot Protocol"). */
+#define ENTRY_64 0x200
+
+/* The last field we use is init_size (2.10): a header that stops before
+ * its end is no 2.12 header. */
+#define HDR_END_MIN                                                            \
+	(HDR_OFFSET + offsetof(struct setup_header, init_size) +               \
+	 sizeof(((struct setup_header *)0)->init_size))
 
 static u32 get_le32(const u8 *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
+}
+
+/*
+ * Everything below 1 MiB is ours: the zero page, command line, GDT and
+ * page tables, ACPI tables and reset stub (boot.h, hw/ports.h).  Above
+ * it, a kernel needs RAM in one piece that the identity map we build
+ * (cpu.c) reaches: low RAM, which ends at the device hole, below 4 GiB.
+ * Written so nothing overflows, as guest_ptr() is.
+ */
+const char *boot_kernel_fits(const struct guest_mem *mem, u64 start, u64 len)
+{
+	if (start < BOOT_HIGH_MEM)
+		return "wants to be loaded below 1 MiB, where lguest keeps its "
+		       "boot parameters, page tables and ACPI tables";
+	if (len <= mem->low_size && start <= mem->low_size - len)
+		return NULL;
+	if (len <= MMIO_GAP_START && start <= MMIO_GAP_START - len)
+		return "does not fit in the guest's memory: give the guest "
+		       "more MEM_MB";
+	return "wants memory above 3 GiB, where the guest has no RAM a "
+	       "kernel can be loaded in";
 }
 
 const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
@@ -23,6 +58,7 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 {
 	struct setup_header *hdr = &info->hdr;
 	size_t hdr_end, setup_size;
+	const char *err;
 	u64 load, need;
 	u8 *dst;
 
@@ -30,47 +66,82 @@ const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 	if (size >= 4 && memcmp(img, "\177ELF", 4) == 0)
 		return boot_load_elf(mem, img, size, info);
 
-	if (size < 0x264 || get_le32(img + 0x202) != HDR_MAGIC)
+	if (size < HDR_END_MIN || get_le32(img + 0x202) != HDR_MAGIC)
 		return "is neither a Linux bzImage nor an ELF vmlinux";
 
-	/* "The end of setup header can be calculated as follows: 0x0202 +
-	 * byte value at offset 0x0201" (boot.rst); we copy no more than we
-	 * know. */
+	/*
+	 * "The end of setup header can be calculated as follows: 0x0202 +
+	 * byte value at offset 0x0201" (boot.rst).  A file that ends before
+	 * its header does is cut short; we copy no more than we know, and
+	 * the fields past a short header stay zero.
+	 */
 	hdr_end = 0x202 + img[0x201];
-	if (hdr_end > HDR_OFFSET + sizeof(*hdr))
-		hdr_end = HDR_OFFSET + sizeof(*hdr);
-	memcpy(hdr, img + HDR_OFFSET, hdr_end - HDR_OFFSET);
+	if (hdr_end > size)
+		return "is a truncated bzImage";
+	memcpy(hdr, img + HDR_OFFSET,
+	       MIN(hdr_end, HDR_OFFSET + sizeof(*hdr)) - HDR_OFFSET);
 	info->bzimage = true;
 
-	if (hdr->version < MIN_VERSION || !(hdr->xloadflags & XLF_KERNEL_64))
+	if (hdr_end < HDR_END_MIN || hdr->version < MIN_VERSION ||
+	    !(hdr->xloadflags & XLF_KERNEL_64))
 		return "is a bzImage without a 64-bit entry point (boot "
 		       "protocol 2.12+); lguest needs a 64-bit x86 kernel";
 
 	/* "If setup_sects is 0, the real value is 4." */
 	setup_size = (hdr->setup_sects ? hdr->setup_sects : 4) + 1;
 	setup_size *= 512;
-	if (setup_size >= size)
+	/* And the entry point must be in the file, not in the zeroes past
+	 * it that init_size covers. */
+	if (setup_size >= size || size - setup_size <= ENTRY_64)
 		return "is a truncated bzImage";
 
 	/*
-	 * A relocatable kernel may go anywhere; we use 1 MiB, the classic
-	 * spot, and it moves itself to a kernel_alignment boundary as it
-	 * decompresses.  One that is not relocatable must go where it says.
+	 * Where the kernel will run, which is where it needs its init_size:
+	 * "the amount of linear contiguous memory starting at the kernel
+	 * runtime start address that the kernel needs before it is capable
+	 * of examining its memory map" (boot.rst).  A relocatable kernel
+	 * runs at "align_up(load_address, kernel_alignment)", but never
+	 * below its pref_address: its decompressor (head_64.S) moves up
+	 * there from anywhere lower.  Loaded at 1 MiB, as we used to, a
+	 * Debian kernel ran from 16 MiB, 15 MiB past the end we had checked
+	 * and kept the initrd clear of.  So we take the protocol's advice,
+	 * "A relocating bootloader should attempt to load at this address
+	 * if possible", and load it where it will run.
+	 *
+	 * One that is not relocatable "will unconditionally move itself and
+	 * to run at this address" (pref_address): there it goes too, and
+	 * boot_kernel_fits() refuses one that says 0x7000, our zero page.
 	 */
-	load = hdr->relocatable_kernel ? BOOT_HIGH_MEM : hdr->pref_address;
+	if (hdr->relocatable_kernel) {
+		u32 align = hdr->kernel_alignment;
 
-	/* init_size: "linear memory required during initialization", from
-	 * the load address, for decompression, bss and brk. */
+		/* "Alignment unit required by the kernel (if
+		 * relocatable_kernel is true.)" */
+		if (!align || (align & (align - 1)))
+			return "is a relocatable bzImage whose "
+			       "kernel_alignment is not a power of two";
+		/* Clamped first, so the rounding cannot wrap: from 3 GiB up
+		 * it fails boot_kernel_fits() all the same. */
+		load = MIN(MAX(hdr->pref_address, BOOT_HIGH_MEM),
+			   MMIO_GAP_START);
+		load = ALIGN_UP(load, align);
+	} else {
+		load = hdr->pref_address;
+	}
 	need = MAX(hdr->init_size, size - setup_size);
+	err = boot_kernel_fits(mem, load, need);
+	if (err)
+		return err;
 	dst = guest_ptr(mem, load, need);
-	if (!dst)
-		return "does not fit in the guest's memory: give the guest "
-		       "more MEM_MB";
 	memcpy(dst, img + setup_size, size - setup_size);
 
-	/* The 64-bit entry is 0x200 past the start of the protected-mode
-	 * code (boot.rst, "64-bit boot protocol"). */
-	info->entry = load + 0x200;
+	/* "After loading, the boot loader must set the code32_start field
+	 * to point to the loaded code" (relocatable_kernel).  Only the
+	 * 32-bit entry reads it, but the header should not lie. */
+	if (hdr->relocatable_kernel)
+		hdr->code32_start = load;
+
+	info->entry = load + ENTRY_64;
 	info->kernel_start = load;
 	info->kernel_end = load + need;
 	return NULL;

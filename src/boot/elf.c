@@ -15,6 +15,7 @@ const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
 {
 	Elf64_Ehdr eh;
 	bool entry_loaded = false;
+	const char *err;
 
 	if (size < sizeof(eh))
 		return "is a truncated ELF file";
@@ -22,8 +23,16 @@ const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
 	    eh.e_type != ET_EXEC)
 		return "is an ELF file but not an x86-64 executable vmlinux";
+	/*
+	 * The table must be in the file, checked so nothing overflows.  And
+	 * e_phnum 0xffff is no count: "If the number of program headers is
+	 * greater than or equal to PN_XNUM (0xffff), this member has the
+	 * value PN_XNUM (0xffff).  The actual number of program header
+	 * table entries is contained in the sh_info field of the section
+	 * header at index 0" (elf(5)).  No vmlinux has that many.
+	 */
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 ||
-	    eh.e_phoff > size ||
+	    eh.e_phnum >= PN_XNUM || eh.e_phoff > size ||
 	    (size - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum)
 		return "is an ELF file with a broken program header table";
 
@@ -38,12 +47,10 @@ const char *boot_load_elf(struct guest_mem *mem, const u8 *img, size_t size,
 		if (ph.p_filesz > ph.p_memsz || ph.p_offset > size ||
 		    ph.p_filesz > size - ph.p_offset)
 			return "is an ELF file with a segment outside the file";
-		if (ph.p_paddr < BOOT_HIGH_MEM)
-			return "is an ELF file that wants to load below 1 MiB";
+		err = boot_kernel_fits(mem, ph.p_paddr, ph.p_memsz);
+		if (err)
+			return err;
 		dst = guest_ptr(mem, ph.p_paddr, ph.p_memsz);
-		if (!dst)
-			return "does not fit in the guest's memory: give the "
-			       "guest more MEM_MB";
 		memcpy(dst, img + ph.p_offset, ph.p_filesz);
 		memset(dst + ph.p_filesz, 0, ph.p_memsz - ph.p_filesz);
 

@@ -9,19 +9,18 @@
 #include <stdlib.h>
 
 #include "boot/boot.h"
+#include "boot_check.h"
 #include "harness.h"
 #include "layout.h"
 
-/* Guest memory for tests: a plain malloc, laid out like the real thing
- * (the high part stays unbacked: tests never touch it). */
+/* Guest memory for tests: one malloc of exactly (size) bytes, all of it
+ * low RAM (no test here goes near the device hole), so ASan sees any byte
+ * written past it. */
 static struct guest_mem mem;
 
 static void mem_setup(u64 size)
 {
-	free(mem.base);
-	memset(&mem, 0, sizeof(mem));
-	guest_mem_layout(&mem, size);
-	mem.base = calloc(1, mem.low_size);
+	fake_ram_init(&mem, size, 0);
 }
 
 static u8 *fake_bzimage(size_t size, u16 version, u16 xloadflags)
@@ -35,7 +34,9 @@ static u8 *fake_bzimage(size_t size, u16 version, u16 xloadflags)
 	hdr->version = version;
 	hdr->xloadflags = xloadflags;
 	hdr->relocatable_kernel = 1;
-	hdr->init_size = 4 * 1024 * 1024;
+	hdr->kernel_alignment = 2 * MiB; /* as x86-64's CONFIG_PHYSICAL_ALIGN */
+	hdr->pref_address = 2 * MiB;
+	hdr->init_size = 4 * MiB;
 	hdr->cmdline_size = 2047;
 	hdr->initrd_addr_max = 0x7fffffff;
 	img[0x201] = 0x6a; /* header ends at 0x202 + 0x6a = 0x26c */
@@ -126,10 +127,12 @@ TEST(bzimage_loads)
 	mem_setup(64 * MiB);
 	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
 	CHECK(info.bzimage);
-	CHECK_EQ(info.kernel_start, 0x100000);
-	CHECK_EQ(info.entry, 0x100200);
-	CHECK_EQ(info.kernel_end, 0x100000 + 4 * MiB);
-	CHECK_EQ(mem.base[0x100000], 0xe8);
+	CHECK_EQ(info.kernel_start, 2 * MiB);
+	CHECK_EQ(info.entry, 2 * MiB + 0x200);
+	CHECK_EQ(info.kernel_end, 2 * MiB + 4 * MiB);
+	CHECK_EQ(info.hdr.code32_start, 2 * MiB);
+	CHECK_EQ(mem.base[2 * MiB], 0xe8);
+	CHECK(boot_check_layout(&mem, &info) == NULL);
 	free(img);
 }
 
@@ -155,7 +158,7 @@ TEST(bzimage_does_not_fit)
 	struct boot_info info;
 	const char *err;
 
-	mem_setup(4 * MiB); /* 1 MiB + 4 MiB init_size won't go */
+	mem_setup(4 * MiB); /* 2 MiB + 4 MiB init_size won't go */
 	err = boot_load_kernel(&mem, img, 8192, &info);
 	CHECK(err && strstr(err, "more MEM_MB"));
 	free(img);
@@ -184,6 +187,182 @@ TEST(truncated_bzimage)
 	mem_setup(64 * MiB);
 	err = boot_load_kernel(&mem, img, 1024, &info);
 	CHECK(err && strstr(err, "truncated"));
+	free(img);
+}
+
+/* A file that ends inside its setup header (here between init_size, at
+ * 0x260, and the header's end at 0x26c) is refused, and nothing is read
+ * past its last byte: each copy is a malloc of exactly that size. */
+TEST(bzimage_header_read_within_file)
+{
+	u8 *full = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+
+	mem_setup(64 * MiB);
+	for (size_t n = 0x264; n < 0x26c; n++) {
+		u8 *img = malloc(n);
+		const char *err;
+
+		memcpy(img, full, n);
+		err = boot_load_kernel(&mem, img, n, &info);
+		CHECK(err && strstr(err, "truncated"));
+		free(img);
+	}
+	free(full);
+}
+
+/* A header whose own length (the byte at 0x201) ends before init_size
+ * is no 2.12 header, whatever its version field says: the fields we
+ * would read past its end are not its. */
+TEST(bzimage_header_shorter_than_2_12_refused)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	img[0x201] = 0x40; /* ends at 0x242, after xloadflags */
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "64-bit"));
+	free(img);
+}
+
+/* "A non-relocatable kernel will unconditionally move itself and to run
+ * at this address" (pref_address): one that says it runs below 1 MiB
+ * would run over our zero page, page tables, ACPI tables or reset stub,
+ * so it is refused rather than loaded there. */
+TEST(bzimage_refused_below_1mib)
+{
+	static const u64 below[] = {
+		0,	 BOOT_GDT, BOOT_ZERO_PAGE,  BOOT_PD, BOOT_CMDLINE,
+		0xe0000, 0xff000,  BOOT_RESET_STUB,
+	};
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	hdr->relocatable_kernel = 0;
+	for (unsigned int i = 0; i < ARRAY_SIZE(below); i++) {
+		hdr->pref_address = below[i];
+		err = boot_load_kernel(&mem, img, 8192, &info);
+		CHECK(err && strstr(err, "below 1 MiB"));
+	}
+	hdr->pref_address = BOOT_HIGH_MEM;
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	CHECK_EQ(info.kernel_start, BOOT_HIGH_MEM);
+	CHECK(boot_check_layout(&mem, &info) == NULL);
+	free(img);
+}
+
+/* High RAM, above 4 GiB, is RAM, but the identity map the kernel starts
+ * on covers only the first 4 GiB: a kernel is loaded in low RAM or not
+ * at all.  (8 MiB low and 8 MiB high: no Launcher lays RAM out so, but it
+ * puts high RAM in a test's reach.) */
+TEST(bzimage_kept_out_of_high_ram)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+	const char *err;
+
+	fake_ram_init(&mem, 8 * MiB, 8 * MiB);
+	hdr->relocatable_kernel = 0;
+	hdr->pref_address = 4 * GiB;
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "above 3 GiB"));
+	hdr->pref_address = 0xd0000000; /* in the device hole */
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "above 3 GiB"));
+	free(img);
+}
+
+/* A relocatable kernel runs at its load address rounded up to
+ * kernel_alignment, and never below pref_address, where head_64.S moves
+ * it: we load it right there, so the memory we check and tell the initrd
+ * about is the memory it uses. */
+TEST(bzimage_relocatable_runs_where_loaded)
+{
+	static const struct {
+		u64 pref, start;
+	} cases[] = {
+		{16 * MiB, 16 * MiB},	     /* a Debian kernel's */
+		{17 * MiB + 4096, 18 * MiB}, /* rounded up */
+		{0, 2 * MiB},		     /* none: 1 MiB, rounded up */
+	};
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+
+	mem_setup(64 * MiB);
+	for (unsigned int i = 0; i < ARRAY_SIZE(cases); i++) {
+		hdr->pref_address = cases[i].pref;
+		CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+		CHECK_EQ(info.kernel_start, cases[i].start);
+		CHECK_EQ(info.kernel_start % hdr->kernel_alignment, 0);
+		CHECK_EQ(info.entry, cases[i].start + 0x200);
+		CHECK_EQ(info.kernel_end, cases[i].start + hdr->init_size);
+		CHECK_EQ(info.hdr.code32_start, cases[i].start);
+		CHECK_EQ(mem.base[cases[i].start], 0xe8);
+		CHECK(boot_check_layout(&mem, &info) == NULL);
+	}
+	free(img);
+}
+
+/* The room is checked where the kernel will run: from 16 MiB, 20 MiB of
+ * init_size do not fit in 32 MiB, although they would from 1 MiB. */
+TEST(bzimage_needs_room_where_it_runs)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(32 * MiB);
+	hdr->pref_address = 16 * MiB;
+	hdr->init_size = 20 * MiB;
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "more MEM_MB"));
+	/* A pref_address the rounding up would wrap round to 0. */
+	hdr->init_size = 4 * MiB;
+	hdr->pref_address = UINT64_MAX - 4096;
+	err = boot_load_kernel(&mem, img, 8192, &info);
+	CHECK(err && strstr(err, "above 3 GiB"));
+	free(img);
+}
+
+/* "Alignment unit required by the kernel": one that is 0, or not a power
+ * of two, is no alignment to round up to. */
+TEST(bzimage_kernel_alignment_power_of_two)
+{
+	static const u32 bad[] = {0, 3 * MiB, 0x80000001};
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		hdr->kernel_alignment = bad[i];
+		err = boot_load_kernel(&mem, img, 8192, &info);
+		CHECK(err && strstr(err, "kernel_alignment"));
+	}
+	free(img);
+}
+
+/* The 64-bit entry point is 0x200 into the protected-mode code: a file
+ * that ends before it would send the CPU into zeroed memory. */
+TEST(bzimage_entry_inside_image)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	err = boot_load_kernel(&mem, img, 1024 + 0x200, &info);
+	CHECK(err && strstr(err, "truncated"));
+	CHECK(boot_load_kernel(&mem, img, 1024 + 0x201, &info) == NULL);
 	free(img);
 }
 
@@ -224,6 +403,7 @@ TEST(elf_loads)
 	CHECK_EQ(mem.base[16 * MiB], 0x90);
 	CHECK_EQ(mem.base[16 * MiB + 8191], 0); /* bss cleared */
 	CHECK_EQ(info.kernel_end, 16 * MiB + 8192);
+	CHECK(boot_check_layout(&mem, &info) == NULL);
 }
 
 TEST(elf_rejects)
@@ -246,6 +426,10 @@ TEST(elf_rejects)
 	err = boot_load_kernel(&mem, buf, n, &info);
 	CHECK(err && strstr(err, "more MEM_MB"));
 
+	n = fake_elf(buf, EM_X86_64, BOOT_HIGH_MEM - 4096, BOOT_HIGH_MEM);
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "below 1 MiB"));
+
 	/* A segment claiming bytes past the end of the file. */
 	n = fake_elf(buf, EM_X86_64, 16 * MiB, 16 * MiB);
 	((Elf64_Phdr *)(buf + sizeof(Elf64_Ehdr)))->p_offset = 1ULL << 40;
@@ -257,6 +441,36 @@ TEST(elf_rejects)
 	((Elf64_Ehdr *)buf)->e_phnum = 1000;
 	err = boot_load_kernel(&mem, buf, n, &info);
 	CHECK(err && strstr(err, "program header"));
+}
+
+/* The same for an ELF vmlinux's segments. */
+TEST(elf_kept_out_of_high_ram)
+{
+	u8 buf[4096];
+	size_t n = fake_elf(buf, EM_X86_64, 4 * GiB, 4 * GiB);
+	struct boot_info info;
+	const char *err;
+
+	fake_ram_init(&mem, 8 * MiB, 8 * MiB);
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "above 3 GiB"));
+}
+
+/* e_phnum PN_XNUM (0xffff) says "look in section header 0", not "65535
+ * entries": even in a file big enough for 65535, it is refused. */
+TEST(elf_phnum_xnum_refused)
+{
+	size_t n = sizeof(Elf64_Ehdr) + PN_XNUM * sizeof(Elf64_Phdr);
+	u8 *buf = calloc(1, n);
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(64 * MiB);
+	fake_elf(buf, EM_X86_64, 16 * MiB, 16 * MiB);
+	((Elf64_Ehdr *)buf)->e_phnum = PN_XNUM;
+	err = boot_load_kernel(&mem, buf, n, &info);
+	CHECK(err && strstr(err, "program header"));
+	free(buf);
 }
 
 TEST(initrd_placed_high)
@@ -275,6 +489,7 @@ TEST(initrd_placed_high)
 	CHECK(info.initrd_addr >= 64 * MiB - sizeof(rd) - 4096);
 	CHECK(info.initrd_addr >= info.kernel_end);
 	CHECK_EQ(mem.base[info.initrd_addr], 0x5a);
+	CHECK(boot_check_layout(&mem, &info) == NULL);
 	free(img);
 }
 
@@ -308,6 +523,42 @@ TEST(initrd_too_big)
 	err = boot_load_initrd(&mem, rd, 12 * MiB, &info);
 	CHECK(err && strstr(err, "beside the kernel"));
 	free(img);
+}
+
+/* The initrd keeps clear of all the memory the kernel will use: here
+ * 16 MiB + 46 MiB of init_size, up to 62 MiB of 64, leave no room for
+ * 4 MiB of initrd above it. */
+TEST(initrd_clear_of_relocated_kernel)
+{
+	u8 *img = fake_bzimage(8192, 0x020f, XLF_KERNEL_64);
+	struct setup_header *hdr = (struct setup_header *)(img + 0x1f1);
+	static u8 rd[4 * MiB];
+	struct boot_info info;
+	u64 runs_end = 16 * MiB + 46 * MiB;
+
+	mem_setup(64 * MiB);
+	hdr->pref_address = 16 * MiB;
+	hdr->init_size = 46 * MiB;
+	CHECK(boot_load_kernel(&mem, img, 8192, &info) == NULL);
+	if (boot_load_initrd(&mem, rd, sizeof(rd), &info) == NULL)
+		CHECK(info.initrd_addr >= runs_end);
+	free(img);
+}
+
+/* Below 1 MiB is ours, kernel or no kernel: without one (kernel_end 0),
+ * an initrd that only fits low used to land on our ACPI tables. */
+TEST(initrd_never_below_1mib)
+{
+	static u8 rd[3 * MiB + 512 * KiB];
+	struct boot_info info;
+	const char *err;
+
+	mem_setup(4 * MiB);
+	memset(&info, 0, sizeof(info));
+	err = boot_load_initrd(&mem, rd, sizeof(rd), &info);
+	CHECK(err && strstr(err, "beside the kernel"));
+	CHECK(boot_load_initrd(&mem, rd, 3 * MiB, &info) == NULL);
+	CHECK_EQ(info.initrd_addr, BOOT_HIGH_MEM);
 }
 
 TEST(zero_page)
@@ -429,11 +680,23 @@ int main(void)
 		T(bzimage_does_not_fit),
 		T(not_a_kernel),
 		T(truncated_bzimage),
+		T(bzimage_header_read_within_file),
+		T(bzimage_header_shorter_than_2_12_refused),
+		T(bzimage_refused_below_1mib),
+		T(bzimage_kept_out_of_high_ram),
+		T(bzimage_relocatable_runs_where_loaded),
+		T(bzimage_needs_room_where_it_runs),
+		T(bzimage_kernel_alignment_power_of_two),
+		T(bzimage_entry_inside_image),
 		T(elf_loads),
 		T(elf_rejects),
+		T(elf_kept_out_of_high_ram),
+		T(elf_phnum_xnum_refused),
 		T(initrd_placed_high),
 		T(initrd_respects_addr_max),
 		T(initrd_too_big),
+		T(initrd_clear_of_relocated_kernel),
+		T(initrd_never_below_1mib),
 		T(zero_page),
 		T(cmdline_longer_than_kernel_takes),
 		T(cpu_state),
@@ -442,6 +705,6 @@ int main(void)
 	};
 	int ret = harness_main("boot", tests, ARRAY_SIZE(tests));
 
-	free(mem.base);
+	fake_ram_free(&mem);
 	return ret;
 }

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fuzz target: an ELF vmlinux made of fuzz input, loaded by
+ * boot_load_kernel() (ELF-64, elf(5); src/boot/elf.c) into fake guest
+ * RAM, then an initrd, the zero page and the rest as the Launcher does.
+ * Whatever the headers say, the loader must refuse the file or put each
+ * PT_LOAD segment at its physical address, at 1 MiB or above and in low
+ * RAM, file bytes then zeroes, with the entry point in one of them; and
+ * nothing that follows may land on them (boot_check.h).  Guest RAM and
+ * the file each end where their buffer does, the bytes before them
+ * poisoned (fake_tail()), so ASan sees a byte touched outside either.  Built with tests/fuzz/replay.c it is a plain
+ * program replaying the files it is given (tests/fuzz/run replay).
+ *
+ * Input: five header bytes, then the ELF file to the end:
+ *	byte 0	  low RAM: (b + 1) * 128 KiB, so 128 KiB to 32 MiB
+ *	byte 1	  RAM at 4 GiB: (b % 32) * 128 KiB; no Launcher gives so
+ *		  little low RAM any high, but no segment may land there
+ *	byte 2..3 initrd size: le16 * 64 bytes (0: no initrd)
+ *	byte 4	  command line length: b * 257, up to BOOT_CMDLINE_MAX - 1
+ */
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot_check.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+#define HEADER 5
+
+static struct guest_mem mem;
+
+static void fail(const char *why)
+{
+	fprintf(stderr, "fuzz_elf: %s\n", why);
+	abort();
+}
+
+static u16 arg16(const u8 *a)
+{
+	return a[0] | a[1] << 8;
+}
+
+/* Program header (i) of the file, which loaded, so it is in the file. */
+static Elf64_Phdr phdr(const u8 *img, unsigned int i)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	memcpy(&eh, img, sizeof(eh));
+	memcpy(&ph, img + eh.e_phoff + i * sizeof(ph), sizeof(ph));
+	return ph;
+}
+
+static bool loads(const Elf64_Phdr *ph)
+{
+	return ph->p_type == PT_LOAD && ph->p_memsz;
+}
+
+/* Does segment (i) share a byte with another?  Then the later one's
+ * bytes win there, and we only check the bounds of either. */
+static bool overlapped(const u8 *img, unsigned int n, unsigned int i)
+{
+	Elf64_Phdr a = phdr(img, i);
+
+	for (unsigned int j = 0; j < n; j++) {
+		Elf64_Phdr b = phdr(img, j);
+
+		if (j != i && loads(&b) && a.p_paddr < b.p_paddr + b.p_memsz &&
+		    b.p_paddr < a.p_paddr + a.p_memsz)
+			return true;
+	}
+	return false;
+}
+
+/* What elf(5) and boot_load_elf()'s contract say about a file that
+ * loaded; run again after the rest of the guest is written. */
+static void check_kernel(const struct boot_info *info, const u8 *img)
+{
+	Elf64_Ehdr eh;
+	u64 start = UINT64_MAX, end = 0;
+	bool entry_in = false;
+
+	memcpy(&eh, img, sizeof(eh));
+	if (info->bzimage)
+		fail("an ELF file loaded as a bzImage");
+	if (info->entry != eh.e_entry)
+		fail("the entry point is not e_entry");
+	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph = phdr(img, i);
+		const u8 *p;
+
+		if (!loads(&ph))
+			continue;
+		/* boot_kernel_fits() passed it: the sum cannot wrap. */
+		if (ph.p_paddr < BOOT_HIGH_MEM ||
+		    ph.p_paddr + ph.p_memsz > mem.low_size)
+			fail("a segment is outside [1 MiB, end of low RAM)");
+		start = MIN(start, ph.p_paddr);
+		end = MAX(end, ph.p_paddr + ph.p_memsz);
+		if (eh.e_entry >= ph.p_paddr &&
+		    eh.e_entry - ph.p_paddr < ph.p_memsz)
+			entry_in = true;
+		if (overlapped(img, eh.e_phnum, i))
+			continue;
+		p = mem.base + ph.p_paddr;
+		if (memcmp(p, img + ph.p_offset, ph.p_filesz))
+			fail("a segment is not in RAM as it is in the file");
+		if (ph.p_memsz > ph.p_filesz &&
+		    (p[ph.p_filesz] || p[ph.p_memsz - 1]))
+			fail("a segment's bss is not zeroed");
+	}
+	if (!entry_in)
+		fail("the entry point is in no segment");
+	if (info->kernel_start != start || info->kernel_end != end)
+		fail("the kernel's extent is not its segments'");
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	size_t n, rd_size, line_len;
+	struct boot_info info;
+	char *line;
+	u8 *img, *rd;
+	const char *err;
+	bool refused; /* by the initrd or zero page: fine */
+
+	if (size < HEADER)
+		return 0;
+	n = size - HEADER;
+	img = fake_tail(TAIL_KERNEL, n);
+	memcpy(img, data + HEADER, n);
+	fake_ram_tail(&mem, (data[0] + 1) * 128 * KiB,
+		      (data[1] % 32) * 128 * KiB);
+
+	if (boot_load_kernel(&mem, img, n, &info) == NULL) {
+		check_kernel(&info, img);
+
+		rd_size = arg16(data + 2) * 64;
+		line_len = data[4] * 257;
+		rd = fake_tail(TAIL_INITRD, rd_size);
+		line = (char *)fake_tail(TAIL_CMDLINE, line_len + 1);
+		fake_pattern(rd, rd_size);
+		memset(line, 'x', line_len);
+		line[line_len] = '\0';
+		err = boot_check_finish(&mem, &info, rd, rd_size, line,
+					&refused);
+		if (err)
+			fail(err);
+		/* Nothing that followed went over the kernel. */
+		check_kernel(&info, img);
+	}
+
+	return 0;
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fuzz target: boot_load_initrd() (src/boot/bootparams.c) placing an
+ * initrd of fuzzed size beside a kernel the input describes, as
+ * boot_load_kernel() would have left it, then the zero page and the rest
+ * as the Launcher does.  Whatever the sizes, the initrd must be refused
+ * or go page aligned into low RAM, at or below initrd_addr_max (a
+ * bzImage's) or 2 GiB (an ELF vmlinux's), clear of the kernel and of all
+ * our fixed structures, and the zero page must say where
+ * (boot_check.h).  Guest RAM and the initrd each end where their buffer
+ * does, the bytes before them poisoned (fake_tail()), so ASan sees a byte
+ * touched outside either.  Built with
+ * tests/fuzz/replay.c it is a plain program replaying the files it is
+ * given (tests/fuzz/run replay).
+ *
+ * Input, 16 bytes (shorter: ignored; longer: the rest ignored):
+ *	byte 0	     low RAM: (b + 1) * 128 KiB, so 128 KiB to 32 MiB
+ *	byte 1	     RAM at 4 GiB: (b % 32) * 128 KiB
+ *	byte 2	     bit 0: the kernel is a bzImage (else an ELF vmlinux)
+ *	byte 3..6    its initrd_addr_max, le32 (a bzImage's)
+ *	byte 7..8    kernel start: 1 MiB + le16 * 4 KiB
+ *	byte 9..11   kernel length: le24 + 1 bytes
+ *	byte 12..14  initrd size: le24 bytes (0: no initrd)
+ *	byte 15	     command line length: b * 257
+ * The kernel's start and length wrap round, modulo the low RAM above
+ * 1 MiB and what is left of it: the loaders never describe a kernel
+ * outside it (fuzz_bzimage and fuzz_elf check that), so neither do we.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot_check.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+#define INPUT 16
+
+static struct guest_mem mem;
+
+static void fail(const char *why)
+{
+	fprintf(stderr, "fuzz_initrd: %s\n", why);
+	abort();
+}
+
+static u32 arg(const u8 *a, unsigned int bytes)
+{
+	u32 v = 0;
+
+	for (unsigned int i = 0; i < bytes; i++)
+		v |= (u32)a[i] << (8 * i);
+	return v;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct boot_info info = {0};
+	size_t rd_size, line_len;
+	const char *err;
+	char *line;
+	bool refused; /* by the initrd or zero page: fine */
+	u64 top;
+	u8 *rd;
+
+	if (size < INPUT)
+		return 0;
+	fake_ram_tail(&mem, (data[0] + 1) * 128 * KiB,
+		      (data[1] % 32) * 128 * KiB);
+	info.bzimage = data[2] & 1;
+	info.hdr.initrd_addr_max = arg(data + 3, 4);
+	info.hdr.version = 0x020f;
+	info.hdr.cmdline_size = 2047;
+	if (mem.low_size <= BOOT_HIGH_MEM)
+		return 0; /* no room for a kernel */
+	info.kernel_start =
+		BOOT_HIGH_MEM +
+		(arg(data + 7, 2) * 4 * KiB) % (mem.low_size - BOOT_HIGH_MEM);
+	info.kernel_end = info.kernel_start + 1 +
+			  arg(data + 9, 3) % (mem.low_size - info.kernel_start);
+	info.entry = info.kernel_start;
+	rd_size = arg(data + 12, 3);
+	line_len = data[15] * 257;
+	rd = fake_tail(TAIL_INITRD, rd_size);
+	line = (char *)fake_tail(TAIL_CMDLINE, line_len + 1);
+	/* One bigger than RAM is refused unread: no need to fill it. */
+	if (rd_size <= mem.low_size)
+		fake_pattern(rd, rd_size);
+	memset(line, 'x', line_len);
+	line[line_len] = '\0';
+
+	err = boot_check_finish(&mem, &info, rd, rd_size, line, &refused);
+	if (err)
+		fail(err);
+	if (!info.initrd_size)
+		return 0; /* none, or refused */
+	/* Where boot.rst and our own limits let the initrd end. */
+	top = info.bzimage ? (u64)info.hdr.initrd_addr_max + 1 : 2 * GiB;
+	if (info.initrd_addr + rd_size > top)
+		fail("the initrd ends above initrd_addr_max");
+	if (info.initrd_addr < info.kernel_end)
+		fail("the initrd is below the kernel's end");
+	return 0;
+}
