@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "boot/boot.h"
-#include "hw/ports.h"
+#include "layout.h"
 
 /* Where struct setup_header sits in the file (0x1f1), its "HdrS" magic,
  * and the first protocol with xloadflags and the 64-bit entry (2.12). */

@@ -12,7 +12,7 @@
 
 #include "boot/acpi.h"
 #include "boot_check.h"
-#include "hw/ports.h"
+#include "layout.h"
 
 void fake_ram_init(struct guest_mem *mem, u64 low, u64 high)
 {
