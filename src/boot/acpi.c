@@ -441,6 +441,14 @@ static bool config_ok(const struct acpi_config *cfg)
 	return true;
 }
 
+/*L:240
+ * The original Launcher described its devices on a page above guest RAM.
+ * Debian's kernels find virtio devices only through ACPI, so that is what
+ * we write: a root pointer where the kernel scans for it, a table of
+ * tables, a "hardware-reduced" FADT (no legacy power-management chips:
+ * just a reset register and a sleep register, which is how poweroff
+ * reaches us), the MADT listing each CPU's local APIC and the IOAPIC, and
+ * the DSDT, a little AML program naming each device and its resources. :*/
 long acpi_build(void *buf, size_t size, u64 gpa, const struct acpi_config *cfg)
 {
 	unsigned int ntables = cfg && cfg->pci ? 3 : 2;

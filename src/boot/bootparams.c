@@ -81,6 +81,12 @@ const char *boot_load_initrd(struct guest_mem *mem, const u8 *img, size_t size,
 	return NULL;
 }
 
+/*L:210
+ * A BIOS tells the kernel about the machine, and the bootloader tells it
+ * the rest: the "zero page", struct boot_params.  We are both.  It says
+ * where RAM is (the e820 map), where the command line and initrd are, and
+ * where to find the ACPI tables; the kernel reads it through %rsi at its
+ * 64-bit entry. :*/
 const char *boot_setup_params(struct guest_mem *mem,
 			      const struct boot_info *info, const char *cmdline,
 			      u64 rsdp)

@@ -53,6 +53,16 @@ const char *boot_kernel_fits(const struct guest_mem *mem, u64 start, u64 len)
 	       "kernel can be loaded in";
 }
 
+/*L:200
+ * Now the kernel.  A bzImage is a little real-mode program (the boot
+ * sector and "setup") followed by the kernel proper, and the boot protocol
+ * (Documentation/arch/x86/boot.rst) lets a loader skip the first part: we
+ * read the setup header for what the kernel wants (where it runs, how much
+ * room it needs, how long a command line it takes), copy the rest into
+ * guest memory, and will enter it in 64-bit mode.  The file is the user's,
+ * so every field is checked against its size before it is believed, and
+ * nothing may land on the zero page, page tables or ACPI tables we keep
+ * below 1 MiB. :*/
 const char *boot_load_kernel(struct guest_mem *mem, const u8 *img, size_t size,
 			     struct boot_info *info)
 {

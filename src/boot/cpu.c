@@ -50,6 +50,13 @@ static struct kvm_segment segment(u16 selector, u64 desc)
 	return s;
 }
 
+/*L:220
+ * A real PC starts in 16-bit real mode, and firmware and a bootloader
+ * climb to 64-bit long mode.  We write down the end of that climb: a GDT
+ * with flat code and data segments, page tables that map the first
+ * gigabytes one to one, paging and long mode on, and the registers the
+ * 64-bit boot protocol asks for.  Then KVM_SET_SREGS, and the guest wakes
+ * up in the kernel's startup_64 as if it had always been there. :*/
 void boot_setup_cpu(struct guest_mem *mem, const struct boot_info *info,
 		    struct kvm_sregs *sregs, struct kvm_regs *regs)
 {

@@ -10,6 +10,13 @@
 #define LEAF1_ECX_HYPERVISOR (1U << 31)
 #define LEAF_EXT1_ECX_SVM    (1U << 2)
 
+/*L:230
+ * CPUID is how a kernel learns what it runs on, and KVM tells us what it
+ * can offer.  We pass most of it through, but each vCPU needs its own APIC
+ * ID and a count of its siblings; the kernel should know it is a guest
+ * (the hypervisor bit), so it looks for KVM's leaves and uses kvm-clock and
+ * the other paravirtual helps; and it should not try to be a hypervisor
+ * itself (no VMX or SVM). :*/
 void boot_cpuid(struct kvm_cpuid2 *cpuid, unsigned int apic_id,
 		unsigned int ncpus)
 {
