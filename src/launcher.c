@@ -520,7 +520,7 @@ int launcher_run(const struct launch *cfg)
 		 * we say how much was lost rather than wait for ever.  Then
 		 * the terminal is the user's again, and one line says how the
 		 * guest ended, and how many of its complaints we held back. :*/
-		output_flush(&l->out, 1000);
+		output_flush(&l->out, 500);
 		term_restore();
 		vdevs_destroy(&l->virtio);
 		for (unsigned int i = 0; i < cfg->cpus; i++)

@@ -165,13 +165,21 @@ int output_start(struct output *o, const struct sandbox_rules *rules)
 
 void output_flush(struct output *o, int ms)
 {
-	struct timespec deadline = deadline_in(ms);
-	size_t left;
+	struct timespec deadline;
+	size_t left, before;
 
+	/* A stdout that drains, however slowly, gets everything: we wait as
+	 * long as each (ms) brings progress.  One that does not is given up
+	 * on after (ms). */
 	pthread_mutex_lock(&o->lock);
-	while (o->started && o->len && !o->broken &&
-	       pthread_cond_timedwait(&o->cond, &o->lock, &deadline) == 0)
-		;
+	do {
+		before = o->len;
+		deadline = deadline_in(ms);
+		while (o->started && o->len && !o->broken &&
+		       pthread_cond_timedwait(&o->cond, &o->lock, &deadline) ==
+			       0)
+			;
+	} while (o->started && o->len && !o->broken && o->len < before);
 	left = o->broken ? 0 : o->len;
 	pthread_mutex_unlock(&o->lock);
 	if (left)

@@ -65,8 +65,9 @@ size_t output_write(struct output *o, const void *buf, size_t len);
 /* How many bytes output_write() would take now.  Any thread. */
 size_t output_room(struct output *o);
 
-/* Wait up to (ms) milliseconds for everything held to reach stdout; if it
- * does not, say on stderr how much is dropped.  Main thread, at exit. */
+/* Wait for everything held to reach stdout, for as long as each (ms)
+ * milliseconds brings some of it there; then say on stderr how much is
+ * dropped, if any.  Main thread, at exit. */
 void output_flush(struct output *o, int ms);
 
 /* Has the writer, since the last call, left the user's terminal in the
