@@ -10,6 +10,13 @@
 #include "boot/acpi.h"
 #include "boot/aml.h"
 
+/* Who we say we are, in every table header. */
+#define OEM_ID		 "LGUEST"   /* 6 bytes */
+#define OEM_TABLE_ID	 "LGUESTVM" /* 8 bytes */
+#define CREATOR_ID	 "LGST"	    /* 4 bytes */
+#define OEM_REVISION	 1
+#define CREATOR_REVISION 1
+
 /* 5.2.6 System Description Table Header: 36 bytes, checksum at 9. */
 #define HDR_LEN	     36
 #define HDR_CHECKSUM 9

@@ -32,27 +32,6 @@ static u32 get_le32(const u8 *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
 }
 
-/*
- * Everything below 1 MiB is ours: the zero page, command line, GDT and
- * page tables, ACPI tables and reset stub (boot.h, hw/ports.h).  Above
- * it, a kernel needs RAM in one piece that the identity map we build
- * (cpu.c) reaches: low RAM, which ends at the device hole, below 4 GiB.
- * Written so nothing overflows, as guest_ptr() is.
- */
-const char *boot_kernel_fits(const struct guest_mem *mem, u64 start, u64 len)
-{
-	if (start < BOOT_HIGH_MEM)
-		return "wants to be loaded below 1 MiB, where lguest keeps its "
-		       "boot parameters, page tables and ACPI tables";
-	if (len <= mem->low_size && start <= mem->low_size - len)
-		return NULL;
-	if (len <= MMIO_GAP_START && start <= MMIO_GAP_START - len)
-		return "does not fit in the guest's memory: give the guest "
-		       "more MEM_MB";
-	return "wants memory above 3 GiB, where the guest has no RAM a "
-	       "kernel can be loaded in";
-}
-
 /*L:200
  * Now the kernel.  A bzImage is a little real-mode program (the boot
  * sector and "setup") followed by the kernel proper, and the boot protocol
