@@ -70,11 +70,13 @@ e2e: all guest
 bench: all guest
 	bench/run
 
-# FUZZ_SECONDS per target (default 60); tests/fuzz/run replay is in make test.
+# FUZZ_SECONDS per target (default 60), or FUZZ_RUNS executions if that
+# comes first (FUZZ_RUNS=10000000 FUZZ_SECONDS=36000 make fuzz); the corpora
+# are replayed by make test.
 FUZZ_SECONDS ?= 60
 fuzz:
 	tools/deps fuzz
-	tests/fuzz/run fuzz $(FUZZ_SECONDS)
+	FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run fuzz $(FUZZ_SECONDS)
 
 tour:
 	@tools/tour src
