@@ -158,6 +158,10 @@ static void serve(u64 writable)
 
 		if (write(d.vq.stop_fd, &one, sizeof(one)) != sizeof(one))
 			abort();
+		/* A fresh run of the thread each time: wait_for_vq_desc()
+		 * looks for a stop after a ring's worth of chains without a
+		 * sleep, and would find ours before this chain. */
+		d.vq.busy_pops = 0;
 		block_type.service[0](&d.vq);
 		if (read(d.vq.stop_fd, &one, sizeof(one)) != sizeof(one))
 			abort();
