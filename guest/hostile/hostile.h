@@ -3,7 +3,7 @@
  * lguest-hostile: a root process in the default guest that takes each
  * virtio-mmio device away from Linux and drives it itself, badly on
  * purpose, to show that the Launcher survives whatever a guest writes.
- * This header is shared by its six files:
+ * This header is shared by its seven files:
  *
  *	driver.c	finding the windows, /dev/mem, pages whose guest-physical
  *			addresses we know, and a minimal virtio-mmio driver
@@ -11,6 +11,7 @@
  *	status.c	the Status register, feature negotiation, reset storms
  *	transport.c	queue set-up, registers, widths, notifies, config
  *	devices.c	good requests per device; disk and network abuse
+ *	net.c		the network card's receive queue, with frames in it
  *	main.c		the case list, the checks after each case, the output
  */
 #ifndef LGUEST_HOSTILE_H
@@ -207,5 +208,7 @@ extern const struct hcase transport_cases[];
 extern const unsigned int transport_ncases;
 extern const struct hcase device_cases[];
 extern const unsigned int device_ncases;
+extern const struct hcase net_cases[];
+extern const unsigned int net_ncases;
 
 #endif

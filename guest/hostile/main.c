@@ -405,6 +405,7 @@ int main(void)
 			run_list(&targets[i], transport_cases,
 				 transport_ncases);
 			run_list(&targets[i], device_cases, device_ncases);
+			run_list(&targets[i], net_cases, net_ncases);
 		}
 	}
 	printf("hostile: done %u cases, %u failed\n", ran, failed);

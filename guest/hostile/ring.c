@@ -432,8 +432,8 @@ static int used_over_avail(struct target *t, struct why *why)
 
 /*
  * The device asked to write into our rings: a disk read whose data lands
- * on the descriptor table and the available ring, random bytes over the
- * available ring.  What it writes is the driver's own business; what the
+ * on the descriptor table and the available ring, random bytes or a frame
+ * over the available ring.  What it writes is the driver's own business; what the
  * device reads back from there must be checked like anything else.
  */
 static int device_writes_ring(struct target *t, struct why *why)
@@ -535,7 +535,8 @@ const struct hcase ring_cases[] = {
 	{"too-many-buffers", too_many_buffers, R_ALL, NULL},
 	{"used-ring-over-descriptors", used_over_descriptors, R_ALL, NULL},
 	{"used-ring-over-avail-ring", used_over_avail, R_ALL, NULL},
-	{"device-writes-own-ring", device_writes_ring, R_VDA | R_RNG, NULL},
+	{"device-writes-own-ring", device_writes_ring, R_VDA | R_RNG | R_NET_RX,
+	 NULL},
 	{"chain-rewritten-while-walked", chain_rewritten, R_ALL & ~R_NET_RX,
 	 NULL},
 };
