@@ -25,7 +25,7 @@
 #define POOL_PAGES 1024
 #define SYS_MMIO   "/sys/bus/platform/drivers/virtio-mmio"
 
-u64 ram_end;
+u64 ram_end, windows_end;
 
 void fail(struct why *why, const char *fmt, ...)
 {
@@ -165,6 +165,55 @@ void *region_at(const struct region *r, size_t off)
 }
 
 /*
+ * 2 MiB in one piece, for the one table no run of pool pages can hold:
+ * a huge page, reserved for us through vm.nr_hugepages.  Made once; NULL
+ * if the kernel will not give us one.
+ */
+u8 *huge_page(u64 *gpa)
+{
+	static u8 *huge;
+	static u64 huge_gpa;
+	u64 entry = 0;
+	int fd;
+
+	if (huge) {
+		*gpa = huge_gpa;
+		return huge;
+	}
+	fd = open("/proc/sys/vm/nr_hugepages", O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	close(fd);
+	huge = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE |
+			    MAP_LOCKED,
+		    -1, 0);
+	if (huge == MAP_FAILED) {
+		huge = NULL;
+		return NULL;
+	}
+	madvise(huge, HUGE_SIZE, MADV_DONTFORK);
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0 ||
+	    pread(fd, &entry, sizeof(entry),
+		  (off_t)((uintptr_t)huge / PAGE_SIZE) * 8) != sizeof(entry) ||
+	    !(entry >> 63)) {
+		if (fd >= 0)
+			close(fd);
+		munmap(huge, HUGE_SIZE);
+		huge = NULL;
+		return NULL;
+	}
+	close(fd);
+	huge_gpa = (entry & ((1ULL << 55) - 1)) * PAGE_SIZE;
+	*gpa = huge_gpa;
+	return huge;
+}
+
+/*
  * Finding the devices.  The Launcher describes each window in its DSDT as
  * an LNRO0005 device, which Linux lists in /proc/iomem by its platform
  * device name:
@@ -224,6 +273,8 @@ int windows_find(struct window *w, unsigned int max)
 		snprintf(w[n].name, sizeof(w[n].name), "%.31s", name);
 		w[n].base = start;
 		w[n].size = end + 1 - start;
+		if (end + 1 > windows_end)
+			windows_end = end + 1;
 		read_sysfs(&w[n]);
 		n++;
 	}
@@ -253,27 +304,33 @@ static int sysfs_write(const char *path, const char *val, struct why *why)
 	return 0;
 }
 
-int window_unbind(struct window *w, struct why *why)
+volatile u8 *phys_map(u64 addr, size_t len, struct why *why)
 {
 	void *p;
-	int fd;
+	int fd = open("/dev/mem", O_RDWR | O_SYNC);
 
-	if (sysfs_write(SYS_MMIO "/unbind", w->name, why))
-		return -1;
-	fd = open("/dev/mem", O_RDWR | O_SYNC);
 	if (fd < 0) {
 		fail(why, "/dev/mem: %s", strerror(errno));
-		return -1;
+		return NULL;
 	}
-	p = mmap(NULL, w->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		 (off_t)w->base);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		 (off_t)addr);
 	close(fd);
 	if (p == MAP_FAILED) {
-		fail(why, "mmap of %s at %#llx: %s", w->name,
-		     (unsigned long long)w->base, strerror(errno));
-		return -1;
+		fail(why, "mmap of /dev/mem at %#llx: %s",
+		     (unsigned long long)addr, strerror(errno));
+		return NULL;
 	}
-	w->regs = p;
+	return p;
+}
+
+int window_unbind(struct window *w, struct why *why)
+{
+	if (sysfs_write(SYS_MMIO "/unbind", w->name, why))
+		return -1;
+	w->regs = phys_map(w->base, w->size, why);
+	if (!w->regs)
+		return -1;
 	if (reg_read(w, VIRTIO_MMIO_MAGIC_VALUE) != 0x74726976 ||
 	    reg_read(w, VIRTIO_MMIO_DEVICE_ID) != w->device_id) {
 		fail(why, "%s: magic %#x, device %u: not the device sysfs said",

@@ -72,8 +72,14 @@ struct page *page_alloc(void); /* zeroed; NULL if none */
 bool region_alloc(struct region *r, unsigned int pages); /* zeroed */
 void *region_at(const struct region *r, size_t off);	 /* off's bytes */
 
-/* The guest's RAM below the device hole ends here (from /proc/iomem). */
-extern u64 ram_end;
+/* 2 MiB physically contiguous, zeroed by whoever uses it; NULL if the
+ * kernel has no huge page for us.  (*gpa) is its guest-physical start. */
+#define HUGE_SIZE (2u << 20)
+u8 *huge_page(u64 *gpa);
+
+/* The guest's RAM below the device hole ends here, and the last
+ * virtio-mmio window there (from /proc/iomem). */
+extern u64 ram_end, windows_end;
 
 /* One virtio-mmio register window and what Linux knows about it. */
 struct window {
@@ -85,6 +91,8 @@ struct window {
 };
 
 int windows_find(struct window *w, unsigned int max);
+/* (len) bytes of guest-physical (addr) through /dev/mem, or NULL. */
+volatile u8 *phys_map(u64 addr, size_t len, struct why *why);
 int window_unbind(struct window *w, struct why *why);
 int window_bind(struct window *w, struct why *why);
 

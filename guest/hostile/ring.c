@@ -350,6 +350,34 @@ static int indirect_table_in_mmio_hole(struct target *t, struct why *why)
 }
 
 /*
+ * 2.7.5.3.1: "A driver MUST NOT create a descriptor chain longer than the
+ * Queue Size of the device", and no queue is longer than 32768: a table
+ * of 32769 descriptors chained one to the next has no loop, but one
+ * descriptor too many.  512 KiB in one piece: a huge page.
+ */
+static int indirect_chain_over_32768(struct target *t, struct why *why)
+{
+	const unsigned int n = 32769;
+	struct vring_desc *table;
+	struct vq vq;
+	struct page *b = up(t, &vq, 0, why);
+	u64 gpa;
+
+	if (!b)
+		return -1;
+	table = (struct vring_desc *)huge_page(&gpa);
+	if (!table) {
+		fail(why, "no huge page for a table of %u descriptors", n);
+		return -1;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		desc_set(&table[i], b->gpa + i % 64, 1,
+			 i + 1 < n ? VRING_DESC_F_NEXT : 0, (u16)(i + 1));
+	desc_set(&vq.desc[0], gpa, n * 16, VRING_DESC_F_INDIRECT, 0);
+	return breaks(t, &vq, 0, why);
+}
+
+/*
  * 2.7.4.1: "The device MAY have a reasonable limit of descriptors it will
  * allow in a chain."  1024 one-byte buffers through an indirect table is
  * past every device's limit, and breaks no rule: the chain comes back
@@ -529,6 +557,7 @@ const struct hcase ring_cases[] = {
 	{"indirect-loop", indirect_loop, R_ALL, NULL},
 	{"indirect-next-out-of-range", indirect_next_out_of_range, R_ALL, NULL},
 	{"indirect-buf-outside-ram", indirect_buf_outside_ram, R_ALL, NULL},
+	{"indirect-chain-over-32768", indirect_chain_over_32768, R_ALL, NULL},
 	{"readable-after-writable", readable_after_writable, R_ALL, NULL},
 	{"avail-idx-jump", avail_jump, R_ALL, NULL},
 	{"avail-idx-back", avail_back, R_ALL & ~R_NET_RX, NULL},
