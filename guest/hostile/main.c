@@ -210,15 +210,20 @@ static void check_net(struct window *w, struct why *why)
 	globfree(&g);
 }
 
-/* The console: hvc0 is back, and a line written to it leaves the guest
- * (the host counts these lines on the Launcher's stdout). */
+/* The console: hvc0 is back (a character device: were it gone, echo
+ * would make a file of that name), and a line written to it leaves the
+ * guest (the host counts these lines on the Launcher's stdout). */
 static void check_console(const char *label, struct why *why)
 {
-	char cmd[160], out[200];
+	char cmd[300], out[200];
 
 	tcdrain(STDOUT_FILENO);
 	snprintf(cmd, sizeof(cmd),
-		 "echo 'hostile-console: back after %s' >/dev/hvc0", label);
+		 "n=0; while [ ! -c /dev/hvc0 ] && [ $n -lt 20 ]; do "
+		 "sleep 0.1; n=$((n + 1)); done; "
+		 "[ -c /dev/hvc0 ] || { echo no /dev/hvc0; exit 1; }; "
+		 "echo 'hostile-console: back after %s' >/dev/hvc0",
+		 label);
 	if (sh(cmd, 10, out, sizeof(out)))
 		fail(why, "cannot write to /dev/hvc0 %.80s", out);
 }

@@ -5,9 +5,11 @@
  * Launcher (virtio 1.2, section 2.7).  Each breaks a rule of the split
  * ring; the Launcher's answer must be DEVICE_NEEDS_RESET with a
  * configuration interrupt, the bad chain never used, and the queue
- * stopped until we reset the device.  The last case breaks no rule: a
- * chain longer than the device takes comes back used with length 0, and
- * the queue goes on.
+ * stopped until we reset the device.  Then come cases that break no rule
+ * the device can see: a chain longer than the device takes comes back
+ * used with length 0 and the queue goes on; rings laid over each other,
+ * buffers over the rings, chains rewritten under the device may end in
+ * any answer, as long as nothing hangs.
  *
  * Buffers in the bad chains are device-readable wherever the rule allows,
  * so that a Launcher which missed a check would at worst read our memory,
@@ -461,8 +463,8 @@ static int used_over_avail(struct target *t, struct why *why)
 /*
  * The device asked to write into our rings: a disk read whose data lands
  * on the descriptor table and the available ring, random bytes or a frame
- * over the available ring.  What it writes is the driver's own business; what the
- * device reads back from there must be checked like anything else.
+ * over the available ring.  What it writes is the driver's own business;
+ * what it reads back from there it must check like anything else.
  */
 static int device_writes_ring(struct target *t, struct why *why)
 {
@@ -486,12 +488,8 @@ static int device_writes_ring(struct target *t, struct why *why)
 	return 0;
 }
 
-/*
- * A chain rewritten as the device walks it: good when kicked, a loop
- * through memory outside RAM a moment later.  The device copies each
- * descriptor once before it judges it, so it sees one or the other;
- * either way it must answer or break, never hang.
- */
+/* Busy for (us) microseconds: no sleep, so no trip through the scheduler
+ * decides the timing. */
 static void spin_us(int us)
 {
 	struct timespec a, b;
@@ -504,6 +502,12 @@ static void spin_us(int us)
 	       us);
 }
 
+/*
+ * A chain rewritten as the device walks it: good when kicked, a loop
+ * through memory outside RAM a moment later.  The device copies each
+ * descriptor once before it judges it, so it sees one or the other;
+ * either way it must answer or break, never hang.
+ */
 static int chain_rewritten(struct target *t, struct why *why)
 {
 	unsigned int per = good_slots(t);
