@@ -82,7 +82,7 @@ tour:
 	@tools/tour src
 
 format:
-	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')
+	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]' 'guest/*.[ch]')
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/san $(BUILD)/unit $(BUILD)/lguest
