@@ -168,18 +168,9 @@ static void write_ring_half(struct mmio_dev *m, enum vq_ring ring, bool high,
 			    u32 val)
 {
 	struct virtqueue *vq = selected_queue(m);
-	u64 old;
 
-	if (!vq)
-		return;
-	old = ring == VQ_DESC	 ? vq->desc_gpa
-	      : ring == VQ_AVAIL ? vq->avail_gpa
-				 : vq->used_gpa;
-	if (high)
-		old = (old & 0xffffffffULL) | ((u64)val << 32);
-	else
-		old = (old & ~0xffffffffULL) | val;
-	vq_set_addr(vq, ring, old);
+	if (vq)
+		vq_set_addr_half(vq, ring, high, val);
 }
 
 static void write_reg(struct mmio_dev *m, u32 off, u32 val)

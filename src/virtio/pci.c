@@ -157,21 +157,6 @@ static void reset_registers(struct pci_vdev *p)
 	pthread_mutex_unlock(&p->isr_lock);
 }
 
-/* Half of a 64-bit ring address. */
-static void ring_half(struct virtqueue *vq, enum vq_ring ring, bool high,
-		      u32 val)
-{
-	u64 old = ring == VQ_DESC    ? vq->desc_gpa
-		  : ring == VQ_AVAIL ? vq->avail_gpa
-				     : vq->used_gpa;
-
-	if (high)
-		old = (old & 0xffffffffULL) | ((u64)val << 32);
-	else
-		old = (old & ~0xffffffffULL) | val;
-	vq_set_addr(vq, ring, old);
-}
-
 static u32 common_read(struct pci_vdev *p, u32 off)
 {
 	struct virtqueue *vq = selected(p);
@@ -269,20 +254,23 @@ static void common_write(struct pci_vdev *p, u32 off, u32 val)
 	case VIRTIO_PCI_COMMON_Q_DESCLO:
 	case VIRTIO_PCI_COMMON_Q_DESCHI:
 		if (vq)
-			ring_half(vq, VQ_DESC,
-				  off == VIRTIO_PCI_COMMON_Q_DESCHI, val);
+			vq_set_addr_half(vq, VQ_DESC,
+					 off == VIRTIO_PCI_COMMON_Q_DESCHI,
+					 val);
 		break;
 	case VIRTIO_PCI_COMMON_Q_AVAILLO:
 	case VIRTIO_PCI_COMMON_Q_AVAILHI:
 		if (vq)
-			ring_half(vq, VQ_AVAIL,
-				  off == VIRTIO_PCI_COMMON_Q_AVAILHI, val);
+			vq_set_addr_half(vq, VQ_AVAIL,
+					 off == VIRTIO_PCI_COMMON_Q_AVAILHI,
+					 val);
 		break;
 	case VIRTIO_PCI_COMMON_Q_USEDLO:
 	case VIRTIO_PCI_COMMON_Q_USEDHI:
 		if (vq)
-			ring_half(vq, VQ_USED,
-				  off == VIRTIO_PCI_COMMON_Q_USEDHI, val);
+			vq_set_addr_half(vq, VQ_USED,
+					 off == VIRTIO_PCI_COMMON_Q_USEDHI,
+					 val);
 		break;
 	default:
 		/* Read-only fields (device_feature, num_queues, ...). */

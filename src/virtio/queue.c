@@ -150,6 +150,20 @@ bool vq_set_addr(struct virtqueue *vq, enum vq_ring ring, u64 gpa)
 	return true;
 }
 
+bool vq_set_addr_half(struct virtqueue *vq, enum vq_ring ring, bool high,
+		      u32 val)
+{
+	u64 old = ring == VQ_DESC    ? vq->desc_gpa
+		  : ring == VQ_AVAIL ? vq->avail_gpa
+				     : vq->used_gpa;
+
+	if (high)
+		old = (old & 0xffffffffULL) | ((u64)val << 32);
+	else
+		old = (old & ~0xffffffffULL) | val;
+	return vq_set_addr(vq, ring, old);
+}
+
 bool vq_set_features(struct virtqueue *vq, u64 features)
 {
 	if (frozen(vq, "features"))

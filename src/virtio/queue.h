@@ -88,6 +88,10 @@ void vq_init(struct virtqueue *vq, const char *name, unsigned int index,
  */
 bool vq_set_num(struct virtqueue *vq, u32 num);
 bool vq_set_addr(struct virtqueue *vq, enum vq_ring ring, u64 gpa);
+/* Both transports hand a ring's address over as two 32-bit halves: the
+ * low one, or (high) the high one, keeping the other half as it was. */
+bool vq_set_addr_half(struct virtqueue *vq, enum vq_ring ring, bool high,
+		      u32 val);
 bool vq_set_features(struct virtqueue *vq, u64 features);
 
 /*
