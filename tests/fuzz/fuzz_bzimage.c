@@ -28,24 +28,7 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
-#define HEADER 5
-
-static struct guest_mem mem;
-
-static void fail(const char *why)
-{
-	fprintf(stderr, "fuzz_bzimage: %s\n", why);
-	abort();
-}
-
-static u64 le(const u8 *a, unsigned int bytes)
-{
-	u64 v = 0;
-
-	for (unsigned int i = 0; i < bytes; i++)
-		v |= (u64)a[i] << (8 * i);
-	return v;
-}
+#define fail(why) boot_fail("fuzz_bzimage", why)
 
 /*
  * What boot.rst says about where a kernel that loaded must be, from the
@@ -53,12 +36,13 @@ static u64 le(const u8 *a, unsigned int bytes)
  * too short to hold them must not have loaded: ASan says so if it did).
  * Run again after the rest of the guest is written.
  */
-static void check_kernel(const struct boot_info *info, const u8 *img, size_t n)
+static void check_kernel(const struct guest_mem *mem,
+			 const struct boot_info *info, const u8 *img, size_t n)
 {
 	size_t setup = ((img[0x1f1] ? img[0x1f1] : 4) + 1) * 512;
-	u64 align = le(img + 0x230, 4), pref = le(img + 0x258, 8);
-	u64 init_size = le(img + 0x260, 4), start = info->kernel_start;
-	const char *err = boot_check_layout(&mem, info);
+	u64 align = boot_le(img + 0x230, 4), pref = boot_le(img + 0x258, 8);
+	u64 init_size = boot_le(img + 0x260, 4), start = info->kernel_start;
+	const char *err = boot_check_layout(mem, info);
 
 	if (err)
 		fail(err);
@@ -82,44 +66,12 @@ static void check_kernel(const struct boot_info *info, const u8 *img, size_t n)
 		fail("the entry point is not 0x200 into the kernel");
 	if (info->kernel_end - start != MAX(init_size, n - setup))
 		fail("the kernel's end is not init_size from its start");
-	if (memcmp(mem.base + start, img + setup, n - setup))
+	if (memcmp(mem->base + start, img + setup, n - setup))
 		fail("the kernel is not in RAM as it is in the file");
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	size_t n, rd_size, line_len;
-	struct boot_info info;
-	char *line;
-	u8 *img, *rd;
-	const char *err;
-	bool refused; /* by the initrd or zero page: fine */
-
-	if (size < HEADER)
-		return 0;
-	n = size - HEADER;
-	img = fake_tail(TAIL_KERNEL, n);
-	memcpy(img, data + HEADER, n);
-	fake_ram_tail(&mem, (data[0] + 1) * 128 * KiB,
-		      (data[1] % 32) * 128 * KiB);
-
-	if (boot_load_kernel(&mem, img, n, &info) == NULL) {
-		check_kernel(&info, img, n);
-
-		rd_size = le(data + 2, 2) * 64;
-		line_len = data[4] * 257;
-		rd = fake_tail(TAIL_INITRD, rd_size);
-		line = (char *)fake_tail(TAIL_CMDLINE, line_len + 1);
-		fake_pattern(rd, rd_size);
-		memset(line, 'x', line_len);
-		line[line_len] = '\0';
-		err = boot_check_finish(&mem, &info, rd, rd_size, line,
-					&refused);
-		if (err)
-			fail(err);
-		/* Nothing that followed went over the kernel. */
-		check_kernel(&info, img, n);
-	}
-
+	boot_fuzz_kernel("fuzz_bzimage", data, size, check_kernel);
 	return 0;
 }

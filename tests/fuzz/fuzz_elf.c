@@ -27,20 +27,7 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
-#define HEADER 5
-
-static struct guest_mem mem;
-
-static void fail(const char *why)
-{
-	fprintf(stderr, "fuzz_elf: %s\n", why);
-	abort();
-}
-
-static u16 arg16(const u8 *a)
-{
-	return a[0] | a[1] << 8;
-}
+#define fail(why) boot_fail("fuzz_elf", why)
 
 /* Program header (i) of the file, which loaded, so it is in the file. */
 static Elf64_Phdr phdr(const u8 *img, unsigned int i)
@@ -76,12 +63,14 @@ static bool overlapped(const u8 *img, unsigned int n, unsigned int i)
 
 /* What elf(5) and boot_load_elf()'s contract say about a file that
  * loaded; run again after the rest of the guest is written. */
-static void check_kernel(const struct boot_info *info, const u8 *img)
+static void check_kernel(const struct guest_mem *mem,
+			 const struct boot_info *info, const u8 *img, size_t n)
 {
 	Elf64_Ehdr eh;
 	u64 start = UINT64_MAX, end = 0;
 	bool entry_in = false;
 
+	(void)n; /* the loader held every header inside the file */
 	memcpy(&eh, img, sizeof(eh));
 	if (info->bzimage)
 		fail("an ELF file loaded as a bzImage");
@@ -95,7 +84,7 @@ static void check_kernel(const struct boot_info *info, const u8 *img)
 			continue;
 		/* boot_kernel_fits() passed it: the sum cannot wrap. */
 		if (ph.p_paddr < BOOT_HIGH_MEM ||
-		    ph.p_paddr + ph.p_memsz > mem.low_size)
+		    ph.p_paddr + ph.p_memsz > mem->low_size)
 			fail("a segment is outside [1 MiB, end of low RAM)");
 		start = MIN(start, ph.p_paddr);
 		end = MAX(end, ph.p_paddr + ph.p_memsz);
@@ -104,7 +93,7 @@ static void check_kernel(const struct boot_info *info, const u8 *img)
 			entry_in = true;
 		if (overlapped(img, eh.e_phnum, i))
 			continue;
-		p = mem.base + ph.p_paddr;
+		p = mem->base + ph.p_paddr;
 		if (memcmp(p, img + ph.p_offset, ph.p_filesz))
 			fail("a segment is not in RAM as it is in the file");
 		if (ph.p_memsz > ph.p_filesz &&
@@ -119,38 +108,6 @@ static void check_kernel(const struct boot_info *info, const u8 *img)
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
-	size_t n, rd_size, line_len;
-	struct boot_info info;
-	char *line;
-	u8 *img, *rd;
-	const char *err;
-	bool refused; /* by the initrd or zero page: fine */
-
-	if (size < HEADER)
-		return 0;
-	n = size - HEADER;
-	img = fake_tail(TAIL_KERNEL, n);
-	memcpy(img, data + HEADER, n);
-	fake_ram_tail(&mem, (data[0] + 1) * 128 * KiB,
-		      (data[1] % 32) * 128 * KiB);
-
-	if (boot_load_kernel(&mem, img, n, &info) == NULL) {
-		check_kernel(&info, img);
-
-		rd_size = arg16(data + 2) * 64;
-		line_len = data[4] * 257;
-		rd = fake_tail(TAIL_INITRD, rd_size);
-		line = (char *)fake_tail(TAIL_CMDLINE, line_len + 1);
-		fake_pattern(rd, rd_size);
-		memset(line, 'x', line_len);
-		line[line_len] = '\0';
-		err = boot_check_finish(&mem, &info, rd, rd_size, line,
-					&refused);
-		if (err)
-			fail(err);
-		/* Nothing that followed went over the kernel. */
-		check_kernel(&info, img);
-	}
-
+	boot_fuzz_kernel("fuzz_elf", data, size, check_kernel);
 	return 0;
 }

@@ -38,20 +38,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 static struct guest_mem mem;
 
-static void fail(const char *why)
-{
-	fprintf(stderr, "fuzz_initrd: %s\n", why);
-	abort();
-}
-
-static u32 arg(const u8 *a, unsigned int bytes)
-{
-	u32 v = 0;
-
-	for (unsigned int i = 0; i < bytes; i++)
-		v |= (u32)a[i] << (8 * i);
-	return v;
-}
+#define fail(why) boot_fail("fuzz_initrd", why)
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
@@ -68,18 +55,19 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	fake_ram_tail(&mem, (data[0] + 1) * 128 * KiB,
 		      (data[1] % 32) * 128 * KiB);
 	info.bzimage = data[2] & 1;
-	info.hdr.initrd_addr_max = arg(data + 3, 4);
+	info.hdr.initrd_addr_max = boot_le(data + 3, 4);
 	info.hdr.version = 0x020f;
 	info.hdr.cmdline_size = 2047;
 	if (mem.low_size <= BOOT_HIGH_MEM)
 		return 0; /* no room for a kernel */
 	info.kernel_start =
-		BOOT_HIGH_MEM +
-		(arg(data + 7, 2) * 4 * KiB) % (mem.low_size - BOOT_HIGH_MEM);
-	info.kernel_end = info.kernel_start + 1 +
-			  arg(data + 9, 3) % (mem.low_size - info.kernel_start);
+		BOOT_HIGH_MEM + (boot_le(data + 7, 2) * 4 * KiB) %
+					(mem.low_size - BOOT_HIGH_MEM);
+	info.kernel_end =
+		info.kernel_start + 1 +
+		boot_le(data + 9, 3) % (mem.low_size - info.kernel_start);
 	info.entry = info.kernel_start;
-	rd_size = arg(data + 12, 3);
+	rd_size = boot_le(data + 12, 3);
 	line_len = data[15] * 257;
 	rd = fake_tail(TAIL_INITRD, rd_size);
 	line = (char *)fake_tail(TAIL_CMDLINE, line_len + 1);

@@ -214,3 +214,54 @@ const char *boot_check_finish(struct guest_mem *mem, struct boot_info *info,
 		return "the initrd was overwritten";
 	return NULL;
 }
+
+u64 boot_le(const u8 *a, unsigned int bytes)
+{
+	u64 v = 0;
+
+	for (unsigned int i = 0; i < bytes; i++)
+		v |= (u64)a[i] << (8 * i);
+	return v;
+}
+
+void boot_fail(const char *who, const char *broken)
+{
+	fprintf(stderr, "%s: %s\n", who, broken);
+	abort();
+}
+
+void boot_fuzz_kernel(const char *who, const u8 *data, size_t size,
+		      boot_kernel_check *check)
+{
+	static struct guest_mem mem;
+	size_t n, rd_size, line_len;
+	struct boot_info info;
+	const char *err;
+	bool refused; /* by the initrd or zero page: fine */
+	char *line;
+	u8 *img, *rd;
+
+	if (size < BOOT_FUZZ_HEADER)
+		return;
+	n = size - BOOT_FUZZ_HEADER;
+	img = fake_tail(TAIL_KERNEL, n);
+	memcpy(img, data + BOOT_FUZZ_HEADER, n);
+	fake_ram_tail(&mem, (data[0] + 1) * 128 * KiB,
+		      (data[1] % 32) * 128 * KiB);
+	if (boot_load_kernel(&mem, img, n, &info))
+		return; /* refused */
+	check(&mem, &info, img, n);
+
+	rd_size = boot_le(data + 2, 2) * 64;
+	line_len = data[4] * 257;
+	rd = fake_tail(TAIL_INITRD, rd_size);
+	line = (char *)fake_tail(TAIL_CMDLINE, line_len + 1);
+	fake_pattern(rd, rd_size);
+	memset(line, 'x', line_len);
+	line[line_len] = '\0';
+	err = boot_check_finish(&mem, &info, rd, rd_size, line, &refused);
+	if (err)
+		boot_fail(who, err);
+	/* Nothing that followed went over the kernel. */
+	check(&mem, &info, img, n);
+}

@@ -67,4 +67,28 @@ const char *boot_check_finish(struct guest_mem *mem, struct boot_info *info,
 			      const u8 *rd, size_t rd_size, const char *cmdline,
 			      bool *refused);
 
+/* Little-endian (bytes) bytes at (a): fuzz input and header fields. */
+u64 boot_le(const u8 *a, unsigned int bytes);
+
+/* A fuzz target's broken promise: "(who): (broken)" on stderr, then abort(),
+ * which libFuzzer reports as a crash and saves the input. */
+_Noreturn void boot_fail(const char *who, const char *broken);
+
+/*
+ * The body fuzz_bzimage and fuzz_elf share.  (data) is five header bytes,
+ * then the kernel file: byte 0 low RAM, (b + 1) * 128 KiB; byte 1 RAM at
+ * 4 GiB, (b % 32) * 128 KiB; bytes 2..3 the initrd size, le16 * 64; byte
+ * 4 the command line length, b * 257.  Load the file into fake RAM;
+ * if the loader takes it, (check)(mem, info, file, size) judges where the
+ * kernel went, then the rest of the guest is built as the Launcher does
+ * (boot_check_finish()) and (check) runs again: nothing that followed
+ * may have landed on the kernel.  Any broken promise is boot_fail(who).
+ */
+#define BOOT_FUZZ_HEADER 5
+typedef void boot_kernel_check(const struct guest_mem *mem,
+			       const struct boot_info *info, const u8 *img,
+			       size_t size);
+void boot_fuzz_kernel(const char *who, const u8 *data, size_t size,
+		      boot_kernel_check *check);
+
 #endif
