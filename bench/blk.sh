@@ -45,3 +45,4 @@ printf '%-30s %10s %10s %8s\n' "sequential write (MB/s)" "$a" "$b" "$(ratio "$a"
 a=$(median ${rd[lguest]}) b=$(median ${rd[qemu]})
 printf '%-30s %10s %10s %8s\n' "sequential read (MB/s)" "$a" "$b" "$(ratio "$a" "$b")"
 echo "4 KiB random read (IOPS)       skipped: no random-I/O tool in the busybox guest"
+bench_where

@@ -47,3 +47,4 @@ for what in "boot to ready (ms)" "VMM RSS (KiB)" "guest RAM touched (KiB)" "RSS 
 	esac
 	printf '%-28s %12s %12s %8s\n' "$what" "$a" "$b" "$(ratio "$a" "$b")"
 done
+bench_where

@@ -76,3 +76,4 @@ a=$(median ${tx[lguest]}) b=$(median ${tx[qemu]})
 printf '%-30s %10s %10s %8s\n' "TCP guest->host (MB/s)" "$a" "$b" "$(ratio "$a" "$b")"
 a=$(median ${rx[lguest]}) b=$(median ${rx[qemu]})
 printf '%-30s %10s %10s %8s\n' "TCP host->guest (MB/s)" "$a" "$b" "$(ratio "$a" "$b")"
+bench_where

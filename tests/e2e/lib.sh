@@ -6,7 +6,7 @@
 E2E_PASSED=0
 E2E_FAILED=0
 E2E_SKIPPED=0
-E2E_RETRIED=0
+E2E_SECOND_RUNS=()
 E2E_LOGS=${E2E_LOGS:-build/e2e}
 mkdir -p "$E2E_LOGS"
 
@@ -48,18 +48,24 @@ hasnt() { ! grep -Eq -- "$2" "$1"; }
 # count LOG REGEX: how many lines match.
 count() { grep -Ec -- "$2" "$1" || true; }
 
+# boot_said NAME START: one line on how boot NAME ended (BOOT_STATUS, in
+# BOOT_LOG) and how long it took from START ($SECONDS).
+boot_said() {
+	echo "     ($1: exit $BOOT_STATUS after $((SECONDS - $2)) s, $(wc -l <"$BOOT_LOG") lines in $BOOT_LOG)"
+}
+
 # boot NAME [lguest args...]: run lguest with stdin from /dev/null, all
 # output (stdout and stderr, \r removed) in $E2E_LOGS/NAME.log and its exit
 # status in BOOT_STATUS.  Bounded: a hung guest fails, never hangs us.
 boot_once() {
-	local name=$1
+	local name=$1 t0=$SECONDS
 	shift
 	local log=$E2E_LOGS/$name.log
 	timeout --kill-after=5 "${E2E_TIMEOUT:-180}" build/lguest "$@" \
 		</dev/null 2>&1 | tr -d '\r' >"$log"
 	BOOT_STATUS=${PIPESTATUS[0]}
 	BOOT_LOG=$log
-	echo "     ($name: exit $BOOT_STATUS, $(wc -l <"$log") lines in $log)"
+	boot_said "$name" "$t0"
 }
 
 # boot_interactive NAME WAIT-REGEX INPUT [lguest args...]: like boot, but
@@ -67,7 +73,7 @@ boot_once() {
 # to the guest's console.  tr must not buffer (stdbuf -o0), or the line we
 # wait for reaches the log only when lguest exits.
 boot_interactive_once() {
-	local name=$1 wait=$2 input=$3
+	local name=$1 wait=$2 input=$3 t0=$SECONDS
 	shift 3
 	local log=$E2E_LOGS/$name.log fifo
 	fifo=$(mktemp -u "${TMPDIR:-/tmp}/lguest-e2e.XXXXXX")
@@ -94,7 +100,7 @@ boot_interactive_once() {
 	exec 9>&-
 	rm -f "$fifo"
 	BOOT_LOG=$log
-	echo "     ($name: exit $BOOT_STATUS, $(wc -l <"$log") lines in $log)"
+	boot_said "$name" "$t0"
 }
 
 # user_error NAME EXPECT-REGEX lguest-args...: a user mistake gets exit
@@ -116,9 +122,23 @@ user_error() {
 	fi
 }
 
+# second_run WHAT: say that WHAT (a boot, a test host) failed in a way
+# the emulator may be to blame for and runs once more, and note it for
+# the summary.
+second_run() {
+	echo "e2e: running once more: $1"
+	E2E_SECOND_RUNS+=("$1")
+}
+
+# e2e_summary: the second runs in one line, then the closing line.
 e2e_summary() {
-	[ "$E2E_RETRIED" -eq 0 ] ||
-		echo "e2e: $E2E_RETRIED boot(s) ran twice (see \"once more\" above)"
+	local n=${#E2E_SECOND_RUNS[@]} all
+	all=$(printf '; %s' "${E2E_SECOND_RUNS[@]}")
+	if [ "$n" -eq 0 ]; then
+		echo "e2e: second runs: 0"
+	else
+		echo "e2e: second runs: $n (${all#; })"
+	fi
 	echo "$E2E_PASSED passed, $E2E_FAILED failed, $E2E_SKIPPED skipped"
 	[ "$E2E_FAILED" -eq 0 ]
 }
@@ -127,7 +147,7 @@ e2e_summary() {
 # a new line matching REGEX appears, call FUNCTION PID N (lguest's pid, and
 # how many such lines so far) while the guest runs on.
 boot_watch_once() {
-	local name=$1 regex=$2 fn=$3
+	local name=$1 regex=$2 fn=$3 t0=$SECONDS
 	shift 3
 	local log=$E2E_LOGS/$name.log seen=0 n pid
 	: >"$log"
@@ -148,7 +168,7 @@ boot_watch_once() {
 	wait "$pid"
 	BOOT_STATUS=$(cat "$log.status" 2>/dev/null || echo missing)
 	BOOT_LOG=$log
-	echo "     ($name: exit $BOOT_STATUS, $(wc -l <"$log") lines in $log)"
+	boot_said "$name" "$t0"
 }
 
 # retried BOOT-FUNCTION NAME ARGS...: run a boot; if it timed out (124) or
@@ -157,16 +177,16 @@ boot_watch_once() {
 # faulted a guest that runs fine on hardware; a second failure in a row
 # is ours, and fails.  On real hardware nothing is retried.
 retried() {
-	local fn=$1 name=$2
+	local name=$2 why
 	"$@"
 	case $BOOT_STATUS in
-	3 | 124) ;;
+	3) why="the guest crashed" ;;
+	124) why="timed out" ;;
 	*) return 0 ;;
 	esac
 	show_tail "$BOOT_LOG"
 	[ -n "${LGUEST_IN_TESTHOST:-}" ] || return 0
-	echo "     ($name: exit $BOOT_STATUS under nested emulation: once more)"
-	E2E_RETRIED=$((E2E_RETRIED + 1))
+	second_run "boot $name: exit $BOOT_STATUS, $why"
 	mv "$BOOT_LOG" "$BOOT_LOG.first"
 	"$@"
 }
