@@ -248,7 +248,7 @@ static long since_us(const struct timespec *t0)
  * what follows sees the chains used: (kick) each queue that is behind, as
  * a driver would, then wait until none is.  A ring the driver scribbled
  * on may never get there, and that is no hang of ours: we give up once
- * no used index moved for 1 ms, or after 5 ms.
+ * no used index moved for 250 us, or after 5 ms.
  */
 static void settle(struct device *dev, void (*kick)(unsigned int q))
 {
@@ -273,7 +273,7 @@ static void settle(struct device *dev, void (*kick)(unsigned int q))
 		if (now != sum) {
 			sum = now;
 			clock_gettime(CLOCK_MONOTONIC, &moved);
-		} else if (since_us(&moved) > 1000) {
+		} else if (since_us(&moved) > 250) {
 			return;
 		}
 		sched_yield();
