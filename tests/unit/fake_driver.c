@@ -87,6 +87,19 @@ void fd_free(struct fake_driver *d)
 	d->vq.kick_fd = d->vq.stop_fd = -1;
 }
 
+void fd_view(struct fake_driver *d, const struct guest_mem *mem,
+	     unsigned int num, u64 desc, u64 avail, u64 used, u64 data)
+{
+	memset(d, 0, sizeof(*d));
+	d->vq.kick_fd = d->vq.stop_fd = -1;
+	d->mem = *mem;
+	d->num = num;
+	d->desc = desc;
+	d->avail = avail;
+	d->used = used;
+	d->data_start = d->data_next = data;
+}
+
 void *fd_ptr(struct fake_driver *d, u64 gpa, u64 len)
 {
 	return guest_ptr(&d->mem, gpa, len);

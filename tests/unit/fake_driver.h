@@ -76,6 +76,17 @@ enum fd_bad {
 int fd_init(struct fake_driver *d, const struct fd_config *cfg);
 void fd_free(struct fake_driver *d);
 
+/*
+ * A driver's view of a ring it gave a transport under test, which took it
+ * from registers: size (num) at (desc), (avail) and (used) in RAM (mem),
+ * which the caller owns, with buffers from (data) on.  fd_add_chain() and
+ * the rest then work as after fd_init(); d->vq is unused, and fd_free()
+ * is not for it (the RAM is the caller's).  The driver's avail index
+ * starts at 0.
+ */
+void fd_view(struct fake_driver *d, const struct guest_mem *mem,
+	     unsigned int num, u64 desc, u64 avail, u64 used, u64 data);
+
 /* Host address of fake RAM at (gpa), or NULL outside it. */
 void *fd_ptr(struct fake_driver *d, u64 gpa, u64 len);
 
