@@ -139,9 +139,15 @@ void worker_destroy(struct worker *w)
 
 void worker_interrupt(struct worker *w)
 {
+	int ms = 1;
+
+	/* A signal that lands just before the job's blocking call is lost
+	 * on it (the call has not begun, so nothing returns EINTR): poke
+	 * again soon, then back off to every 10 ms. */
 	while (worker_running(w)) {
 		pthread_kill(w->tid, WORKER_SIGNAL);
-		if (worker_wait(w, 10))
+		if (worker_wait(w, ms))
 			break;
+		ms = MIN(ms * 2, 10);
 	}
 }

@@ -56,8 +56,8 @@ bool worker_wait(struct worker *w, int ms);
 /* Is the job running?  Any thread. */
 bool worker_running(struct worker *w);
 
-/* Wait for the job to return, poking its thread with WORKER_SIGNAL every
- * 10 ms until it does: a job asleep in a blocking call wakes with EINTR,
+/* Wait for the job to return, poking its thread with WORKER_SIGNAL after
+ * 1, 2, 4, 8 and then every 10 ms until it does: a job asleep in a blocking call wakes with EINTR,
  * and one between calls meets its stop on the next loop.  The owner has
  * asked the job to stop first.  The owner's thread. */
 void worker_interrupt(struct worker *w);

@@ -130,6 +130,13 @@ static inline bool device_has_feature(const struct device *dev,
  * device's create(), before the guest runs. */
 void device_config(struct device *dev, const void *cfg, size_t size);
 
+/* What every device gets from either transport: the modern interface
+ * (VERSION_1), and the two ring features our queue code implements. */
+#define VIRTIO_TRANSPORT_FEATURES                                              \
+	((1ULL << VIRTIO_F_VERSION_1) |                                        \
+	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |                               \
+	 (1ULL << VIRTIO_RING_F_EVENT_IDX))
+
 /*
  * Build device (index) of (type) with option value (opt) over guest memory
  * (mem), reached through (ops) of (transport): the queues and their

@@ -25,11 +25,6 @@
 
 /* Features every device gets from the transport: the modern interface,
  * and the two ring features our queue code implements. */
-#define TRANSPORT_FEATURES                                                     \
-	((1ULL << VIRTIO_F_VERSION_1) |                                        \
-	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |                               \
-	 (1ULL << VIRTIO_RING_F_EVENT_IDX))
-
 /* Pulse our interrupt line.  An eventfd write: KVM's irqfd turns it into
  * an edge on the IOAPIC pin without a trip through any vCPU thread. */
 static void pulse(struct mmio_dev *m)
@@ -72,13 +67,6 @@ static const struct transport_ops mmio_ops = {
 	.notify_config = notify_config,
 };
 
-/* Features every device gets from us: the modern interface, and the two
- * ring features our queue code implements. */
-#define TRANSPORT_FEATURES                                                     \
-	((1ULL << VIRTIO_F_VERSION_1) |                                        \
-	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |                               \
-	 (1ULL << VIRTIO_RING_F_EVENT_IDX))
-
 int mmio_dev_init(struct mmio_dev *m, const struct device_type *type,
 		  unsigned int index, const char *opt,
 		  const struct guest_mem *mem, u64 base, u32 gsi, char *err,
@@ -94,8 +82,9 @@ int mmio_dev_init(struct mmio_dev *m, const struct device_type *type,
 			 strerror(-m->irq_fd));
 		return -1;
 	}
-	if (device_init(&m->dev, type, index, opt, mem, TRANSPORT_FEATURES,
-			&mmio_ops, m, err, errlen) < 0) {
+	if (device_init(&m->dev, type, index, opt, mem,
+			VIRTIO_TRANSPORT_FEATURES, &mmio_ops, m, err,
+			errlen) < 0) {
 		close(m->irq_fd);
 		return -1;
 	}

@@ -27,11 +27,6 @@
 #define COMMON_CFG_BYTES      (VIRTIO_PCI_COMMON_Q_USEDHI + 4)
 #define ISR_QUEUE	      0x1 /* 4.1.4.5: bit 0; the UAPI names bit 1 only */
 
-#define TRANSPORT_FEATURES                                                     \
-	((1ULL << VIRTIO_F_VERSION_1) |                                        \
-	 (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |                               \
-	 (1ULL << VIRTIO_RING_F_EVENT_IDX))
-
 static void complain(struct pci_vdev *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -578,8 +573,9 @@ int pci_vdev_init(struct pci_vdev *p, const struct device_type *type,
 			goto fail;
 		}
 	}
-	if (device_init(&p->dev, type, index, opt, mem, TRANSPORT_FEATURES,
-			&pci_ops, p, err, errlen) < 0)
+	if (device_init(&p->dev, type, index, opt, mem,
+			VIRTIO_TRANSPORT_FEATURES, &pci_ops, p, err,
+			errlen) < 0)
 		goto fail;
 	msix_init(&p->msix, p->nvec, msix_route, msix_deliver, p);
 	reset_registers(p);
