@@ -22,12 +22,21 @@ struct test {
 };
 
 static int harness_failed_checks;
+static const char *harness_skipped; /* why the running test skipped */
 
 #define TEST(name) static void test_##name(void)
 #define T(name)                                                                \
 	{                                                                      \
 #name, test_##name                                             \
 	}
+
+/* A test that cannot run here (it needs root, say) says why and returns:
+ * "skip SUITE/NAME: why", counted apart from passes. */
+#define SKIP(why)                                                              \
+	do {                                                                   \
+		harness_skipped = (why);                                       \
+		return;                                                        \
+	} while (0)
 
 /* A failed CHECK says where and what, and the test goes on, so one run
  * shows every broken expectation. */
@@ -64,7 +73,7 @@ static int harness_failed_checks;
 static inline int harness_main(const char *suite, const struct test *tests,
 			       size_t n)
 {
-	int passed = 0, failed = 0;
+	int passed = 0, failed = 0, skipped = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		int before = harness_failed_checks;
@@ -72,9 +81,14 @@ static inline int harness_main(const char *suite, const struct test *tests,
 		/* Each test is a run of its own: the guest's log budget
 		 * (log.h) starts afresh. */
 		log_guest_reset();
+		harness_skipped = NULL;
 		tests[i].fn();
 		fflush(stdout);
-		if (harness_failed_checks == before) {
+		if (harness_skipped && harness_failed_checks == before) {
+			skipped++;
+			printf("skip %s/%s: %s\n", suite, tests[i].name,
+			       harness_skipped);
+		} else if (harness_failed_checks == before) {
 			passed++;
 			printf("ok   %s/%s\n", suite, tests[i].name);
 		} else {
@@ -82,7 +96,7 @@ static inline int harness_main(const char *suite, const struct test *tests,
 			printf("FAIL %s/%s\n", suite, tests[i].name);
 		}
 	}
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }
 
