@@ -128,4 +128,6 @@ for c in $counters; do
 done
 echo "(each window holds one boot-timer write, an io_exit: the idle rate takes it out;"
 echo " virtio-mmio costs the driver an InterruptStatus read and an InterruptACK write"
-echo " per interrupt, virtio-pci's MSI-X reaches the guest through an irqfd, no exit)"
+echo " per interrupt, virtio-pci's MSI-X reaches the guest through an irqfd, no exit;"
+echo " \"exits\" also holds the guest's timer ticks while it reads, so it follows the"
+echo " wall clock; mmio_exits and io_exits do not)"
