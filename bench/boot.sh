@@ -37,6 +37,7 @@ for vmm in lguest qemu; do
 done
 
 echo
+echo "boot ($(bench_settings); wall-clock times, noisy)"
 printf '%-28s %12s %12s %8s\n' "median of $runs" lguest qemu-microvm ratio
 for what in "boot to ready (ms)" "VMM RSS (KiB)" "guest RAM touched (KiB)" "RSS minus guest RAM (KiB)"; do
 	case $what in
