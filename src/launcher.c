@@ -187,12 +187,8 @@ static void make_hardware(struct launcher *l)
 	    power_attach(&l->power, bus) ||
 	    boot_timer_attach(bus, PORT_BOOT_TIMER, &l->boot_timer) ||
 	    /* Where we know nothing is, Linux's probes go unremarked: the
-	     * POST port (its I/O delay) and the PCI configuration ports
-	     * (our PCI is reached through ECAM alone). */
-	    bus_register(bus, BUS_PIO, PORT_POST, 1, NULL, NULL, "post",
-			 true) ||
-	    bus_register(bus, BUS_PIO, PORT_PCI_CONFIG, 8, NULL, NULL, "pci",
-			 false))
+	     * POST port (its I/O delay). */
+	    bus_register(bus, BUS_PIO, PORT_POST, 1, NULL, NULL, "post", true))
 		die("the legacy devices' ports collide (a bug in layout.h).");
 }
 

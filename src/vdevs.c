@@ -81,9 +81,13 @@ void vdevs_make(struct vdevs *v, const struct launch *cfg, struct bus *bus,
 		const struct guest_mem *mem, struct output *out)
 {
 	v->transport = cfg->transport;
-	if (v->transport == TRANSPORT_PCI &&
-	    pci_host_init(&v->pci, bus, PCI_ECAM_GPA, PCI_WINDOW_GPA,
-			  PCI_WINDOW_SIZE))
+	/* Without PCI, the configuration ports are where we know nothing
+	 * is, and Linux's probe of them goes unremarked. */
+	if (v->transport == TRANSPORT_PCI
+		    ? pci_host_init(&v->pci, bus, PCI_ECAM_GPA, PORT_PCI_CONFIG,
+				    PCI_WINDOW_GPA, PCI_WINDOW_SIZE)
+		    : bus_register(bus, BUS_PIO, PORT_PCI_CONFIG, 8, NULL, NULL,
+				   "pci", false))
 		die("the PCI windows collide (a bug in layout.h).");
 	if (!cfg->no_virtio_console) {
 		add(v, &console_type, NULL, bus, mem);

@@ -176,6 +176,43 @@ static void ecam_access(void *ctx, u64 off, u8 *data, u32 len, bool write)
 			  data, len, write);
 }
 
+/*
+ * The PC's older way in, "configuration mechanism #1": the guest writes
+ * the function and register it wants to port 0xcf8 (bit 31 to enable it,
+ * then bus, device, function, and the register's dword), and reads or
+ * writes them through 0xcfc-0xcff.  Only the first 256 bytes are in reach
+ * this way.  Linux looks for it before anything else: without it, it
+ * will not trust the ECAM window until ACPI's namespace vouches for it,
+ * and says "PCI: Fatal: No config space access function found" first.
+ * On a PC the reset register at 0xcf9 shares the range; it is a byte
+ * wide, and the bus gives a byte access there to it (bus.h: the smaller
+ * range wins), while the address register only takes whole dwords.
+ */
+static void conf1_access(void *ctx, u64 off, u8 *data, u32 len, bool write)
+{
+	struct pci_host *h = ctx;
+	u32 addr;
+
+	if (off == 0 && len == 4) {
+		if (write) {
+			memcpy(&addr, data, 4);
+			atomic_store(&h->conf1_addr, addr & 0x80fffffc);
+		} else {
+			addr = atomic_load(&h->conf1_addr);
+			memcpy(data, &addr, 4);
+		}
+		return;
+	}
+	addr = atomic_load(&h->conf1_addr);
+	/* The data port, within its four bytes, for an enabled bus 0
+	 * address; anything else is nobody's. */
+	if (off < 4 || off - 4 + len > 4 || !(addr & 0x80000000) ||
+	    ((addr >> 16) & 0xff) != 0)
+		return;
+	pci_config_access(h, (addr >> 11) & 31, (addr >> 8) & 7,
+			  (addr & 0xfc) + (u32)(off - 4), data, len, write);
+}
+
 /*L:350
  * The PCI bus answers for its devices' memory: each function's BARs say
  * where it decodes, and the guest may move them (Linux sizes each BAR by
@@ -208,7 +245,7 @@ static void window_access(void *ctx, u64 off, u8 *data, u32 len, bool write)
 }
 
 int pci_host_init(struct pci_host *h, struct bus *bus, u64 ecam_base,
-		  u64 window_base, u64 window_size)
+		  u16 conf1_port, u64 window_base, u64 window_size)
 {
 	int err;
 
@@ -221,6 +258,9 @@ int pci_host_init(struct pci_host *h, struct bus *bus, u64 ecam_base,
 	h->slot[0] = &h->bridge;
 	err = bus_register(bus, BUS_MMIO, ecam_base, ECAM_BUS_BYTES,
 			   ecam_access, h, "pci ecam", false);
+	if (!err)
+		err = bus_register(bus, BUS_PIO, conf1_port, 8, conf1_access, h,
+				   "pci config ports", false);
 	if (!err)
 		err = bus_register(bus, BUS_MMIO, window_base, window_size,
 				   window_access, h, "pci window", false);

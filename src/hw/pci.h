@@ -66,6 +66,7 @@ struct pci_host {
 	pthread_mutex_t lock; /* config writes, BAR moves: one at a time */
 	struct pci_function *slot[PCI_SLOTS];
 	u64 ecam_base;
+	_Atomic u32 conf1_addr; /* port 0xcf8: the type-1 access's target */
 	u64 window_base, window_size; /* where BARs may decode */
 	struct pci_function bridge;   /* the host bridge itself, at 00.0 */
 };
@@ -94,11 +95,12 @@ void pci_function_bar64(struct pci_function *f, int bar, u64 size, u64 addr);
  * room.  Pure. */
 u8 pci_add_cap(struct pci_function *f, u8 id, const void *body, u8 len);
 
-/* The host bridge, on (bus): ECAM at (ecam_base) (1 MiB: bus 0), BARs
+/* The host bridge, on (bus): ECAM at (ecam_base) (1 MiB: bus 0), the
+ * type-1 configuration ports at (conf1_port) (0xcf8-0xcff), BARs
  * decoded in [window_base, window_base + window_size).  Main thread,
  * during set-up; 0 or -errno. */
 int pci_host_init(struct pci_host *h, struct bus *bus, u64 ecam_base,
-		  u64 window_base, u64 window_size);
+		  u16 conf1_port, u64 window_base, u64 window_size);
 
 /* Put (f) in slot (slot) (1..31; 0 is the bridge).  0 or -EBUSY.  Main
  * thread, during set-up. */

@@ -563,8 +563,8 @@ static void make(void)
 	char err[128] = "cannot make the bridge";
 
 	ram_fresh();
-	if (pci_host_init(&host, &bus, PCI_ECAM_GPA, PCI_WINDOW_GPA,
-			  PCI_WINDOW_SIZE) ||
+	if (pci_host_init(&host, &bus, PCI_ECAM_GPA, PORT_PCI_CONFIG,
+			  PCI_WINDOW_GPA, PCI_WINDOW_SIZE) ||
 	    pci_vdev_init(&p, &echo_type, 0, NULL, &ram, BAR, 7, MSI_GSI_BASE,
 			  err, sizeof(err)) ||
 	    pci_host_add(&host, SLOT, &p.fn) || device_spawn(&p.dev)) {

@@ -71,8 +71,8 @@ static void setup(void)
 
 	memset(&bus, 0, sizeof(bus));
 	CHECK_EQ(fd_init(&d, &cfg), 0);
-	CHECK_EQ(pci_host_init(&host, &bus, PCI_ECAM_GPA, PCI_WINDOW_GPA,
-			       PCI_WINDOW_SIZE),
+	CHECK_EQ(pci_host_init(&host, &bus, PCI_ECAM_GPA, PORT_PCI_CONFIG,
+			       PCI_WINDOW_GPA, PCI_WINDOW_SIZE),
 		 0);
 	CHECK_EQ(pci_vdev_init(&p, &echo_type, 0, NULL, &d.mem, BAR, 7, 40, err,
 			       sizeof(err)),
@@ -435,6 +435,76 @@ TEST(reset_and_power_on)
 	teardown();
 }
 
+static u32 port_rd(u16 port, u32 len)
+{
+	u32 v = 0;
+
+	bus_access(&bus, BUS_PIO, port, (u8 *)&v, len, false);
+	return v;
+}
+
+static void port_wr(u16 port, u32 len, u32 v)
+{
+	bus_access(&bus, BUS_PIO, port, (u8 *)&v, len, true);
+}
+
+/* A byte register nested in the configuration ports, as the PC's reset
+ * control register at 0xcf9 is: what it was last written. */
+static u8 reset_reg;
+
+static void reset_access(void *ctx, u64 off, u8 *data, u32 len, bool write)
+{
+	(void)ctx;
+	(void)off;
+	(void)len;
+	if (write)
+		reset_reg = data[0];
+	else
+		data[0] = reset_reg;
+}
+
+/* Configuration mechanism #1 (ports 0xcf8/0xcfc): Linux's first probe,
+ * and the same config space as ECAM's. */
+TEST(type1_config_ports)
+{
+	u32 slot_addr = 0x80000000 | SLOT << 11;
+
+	setup();
+	CHECK_EQ(bus_register(&bus, BUS_PIO, PORT_RESET, 1, reset_access, NULL,
+			      "reset", true),
+		 0);
+	/* Linux's pci_check_type1(): the address register keeps a dword. */
+	port_wr(PORT_PCI_CONFIG, 4, 0x80000000);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG, 4), 0x80000000);
+	/* The host bridge at 00.0, then our function, a dword and a byte
+	 * at a time, as ECAM shows them. */
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG + 4, 4), cfg_rd(0, 0, 4));
+	port_wr(PORT_PCI_CONFIG, 4, slot_addr);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG + 4, 4), 0x10411af4);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG + 6, 2), 0x1041);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG + 7, 1), 0x10);
+	port_wr(PORT_PCI_CONFIG, 4, slot_addr | PCI_COMMAND);
+	port_wr(PORT_PCI_CONFIG + 4, 2, PCI_COMMAND_MEMORY);
+	CHECK_EQ(cfg_rd(SLOT, PCI_COMMAND, 2), PCI_COMMAND_MEMORY);
+	/* Nothing answers: a function but 0, another bus, the enable bit
+	 * clear, a data access that runs past the port. */
+	port_wr(PORT_PCI_CONFIG, 4, slot_addr | 1 << 8);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG + 4, 4), 0xffffffff);
+	port_wr(PORT_PCI_CONFIG, 4, slot_addr | 1 << 16);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG + 4, 4), 0xffffffff);
+	port_wr(PORT_PCI_CONFIG, 4, SLOT << 11);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG + 4, 4), 0xffffffff);
+	port_wr(PORT_PCI_CONFIG, 4, slot_addr);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG + 6, 4), 0xffffffff);
+	/* Narrower accesses to the address register are not it; a byte at
+	 * 0xcf9 is the reset register's, and leaves the address alone. */
+	port_wr(PORT_PCI_CONFIG, 2, 0);
+	port_wr(PORT_PCI_CONFIG + 1, 1, RESET_VALUE);
+	CHECK_EQ(reset_reg, RESET_VALUE);
+	CHECK_EQ(port_rd(PORT_PCI_CONFIG, 4), slot_addr);
+	teardown();
+}
+
 int main(void)
 {
 	static const struct test tests[] = {
@@ -447,6 +517,7 @@ int main(void)
 		T(spec_4_1_3_1_natural_width),
 		T(spec_4_1_4_9_pci_cfg_window),
 		T(reset_and_power_on),
+		T(type1_config_ports),
 	};
 
 	return harness_main("pci", tests, ARRAY_SIZE(tests));
