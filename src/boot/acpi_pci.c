@@ -127,10 +127,11 @@ void acpi_dsdt_pci(struct aml *a, const struct acpi_pci *pci)
 	for (unsigned int i = 0; i < pci->nslots; i++)
 		dsdt_link(a, &pci->slots[i]);
 
-	/* The ECAM window, reserved as a motherboard resource (PNP0C02).
-	 * Linux trusts MCFG only for a window that firmware reserved, and
-	 * without the legacy 0xcf8 ports to check the e820 map by, it looks
-	 * here (PCI Firmware Specification 3.0, 4.1.2). */
+	/* The ECAM window, reserved as a motherboard resource (PNP0C02)
+	 * as well as in e820.  Linux trusts MCFG only for a window that
+	 * firmware reserved: early in boot it checks e820 (if the 0xcf8
+	 * ports work), later the ACPI namespace, here (PCI Firmware
+	 * Specification 3.0, 4.1.2). */
 	d = aml_device_begin(a, "MRES");
 	aml_name_decl(a, "_HID");
 	aml_integer(a, aml_eisaid("PNP0C02"));
