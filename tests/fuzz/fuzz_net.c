@@ -81,6 +81,11 @@ struct queue {
 	struct fake_driver d;
 	struct chain chain[MAX_CHAINS];
 	unsigned int nchains, oldest; /* oldest: the first not used yet */
+	/* What chains [oldest, nchains) hold, kept as they come and go:
+	 * descriptors, and (transmit) frames and their bytes. */
+	unsigned int held_desc, held_frames;
+	u64 held_bytes;
+	u16 by_head[NET_QUEUE_SIZE]; /* 1 + the chain not used yet at a head */
 	u16 used_seen;
 	unsigned int calls; /* service routine runs */
 };
@@ -144,9 +149,9 @@ static struct chain *post(struct queue *q, unsigned int n_out,
 	int head;
 
 	/* Descriptors go round in turn: those from the oldest chain not yet
-	 * used on may still be the device's. */
-	for (unsigned int i = q->oldest; i < q->nchains; i++)
-		ndesc += q->chain[i].ndesc;
+	 * used on may still be the device's.  So the heads of those chains
+	 * differ too. */
+	ndesc += q->held_desc;
 	for (unsigned int k = 0; k < n; k++)
 		need += len[k] + GUARD + 16;
 	if (!n || n > ARRAY_SIZE(b) || q->nchains == MAX_CHAINS ||
@@ -180,7 +185,8 @@ static struct chain *post(struct queue *q, unsigned int n_out,
 		abort(); /* we made room for it */
 	c->head = head;
 	c->ndesc = indirect ? 1 : n;
-	q->nchains++;
+	q->by_head[head] = ++q->nchains;
+	q->held_desc += c->ndesc;
 	return c;
 }
 
@@ -198,11 +204,11 @@ static struct chain *use(struct queue *q, u32 id, u32 len)
 		memset(five_a, 0x5a, sizeof(five_a));
 		memset(guard, 0xcc, sizeof(guard));
 	}
-	for (unsigned int i = q->oldest; i < q->nchains && !c; i++)
-		if (!q->chain[i].used && q->chain[i].head == id)
-			c = &q->chain[i];
+	if (id < ARRAY_SIZE(q->by_head) && q->by_head[id])
+		c = &q->chain[q->by_head[id] - 1];
 	if (!c || len > c->in_len)
 		abort(); /* not ours to use, or longer than its buffers */
+	q->by_head[id] = 0;
 	for (u32 k = 0; k < c->nbufs; k++) {
 		struct fd_buf b = bufs[c->first + k];
 		const u8 *p = ram(q, b.addr, b.len + GUARD);
@@ -216,8 +222,14 @@ static struct chain *use(struct queue *q, u32 id, u32 len)
 		pos += k < c->n_out ? b.len : 0;
 	}
 	c->used = true;
-	while (q->oldest < q->nchains && q->chain[q->oldest].used)
-		q->oldest++;
+	for (; q->oldest < q->nchains && q->chain[q->oldest].used;
+	     q->oldest++) {
+		const struct chain *o = &q->chain[q->oldest];
+
+		q->held_desc -= o->ndesc;
+		q->held_frames -= o->frame;
+		q->held_bytes -= o->frame ? o->out_len : 0;
+	}
 	return c;
 }
 
@@ -246,23 +258,19 @@ static void tx_post(const u8 *op)
 	for (unsigned int r = 0; r <= op[7] % 4u; r++) {
 		bool is_frame = n_out + n_in <= NET_MAX_IOV &&
 				out >= NET_HDR_LEN && out <= MAX_PACKET;
-		u64 held = 0;
-		unsigned int frames = 0;
 		struct chain *c;
 
 		/* Never more in flight than the socket takes at once, so
 		 * the device never waits on it. */
-		for (unsigned int i = tx.oldest; i < tx.nchains; i++)
-			if (tx.chain[i].frame) {
-				held += tx.chain[i].out_len;
-				frames++;
-			}
-		if (is_frame && (frames == TX_FRAMES || held + out > TX_BYTES))
+		if (is_frame && (tx.held_frames == TX_FRAMES ||
+				 tx.held_bytes + out > TX_BYTES))
 			return;
 		c = post(&tx, n_out, n_in, len, op[6] & 1, tx.nchains);
 		if (!c)
 			return;
 		c->frame = is_frame;
+		tx.held_frames += is_frame;
+		tx.held_bytes += is_frame ? out : 0;
 	}
 }
 
@@ -546,6 +554,42 @@ static void check_end(void)
 		abort(); /* used, and the driver never heard */
 }
 
+/* (q)'s fake RAM, (size) bytes: one zeroed block for all inputs, which
+ * queue_free() leaves zeroed again. */
+static void *queue_ram(struct queue *q, size_t size)
+{
+	static void *ram[2];
+	void **r = &ram[q == &tx];
+
+	if (!*r && !(*r = calloc(1, size)))
+		abort();
+	return *r;
+}
+
+/* (q) as a driver starts it, on a ring as (cfg) says. */
+static void queue_init(struct queue *q, struct fd_config *cfg)
+{
+	cfg->ram = queue_ram(q, cfg->ram_size);
+	if (fd_init(&q->d, cfg))
+		abort();
+	q->d.vq.dev = &dev;
+	q->nchains = q->oldest = q->held_desc = q->held_frames = 0;
+	q->held_bytes = 0;
+	memset(q->by_head, 0, sizeof(q->by_head));
+	q->used_seen = 0;
+	q->calls = 0;
+}
+
+/* (q)'s RAM back to all zeros for the next input: the rings, and all that
+ * fd_alloc() handed out, which post() never lets wrap round.  Nothing
+ * else writes to it: the device writes to the used ring and the buffers,
+ * and what it must not write there the guards and checks catch. */
+static void queue_free(struct queue *q)
+{
+	memset(q->d.mem.base, 0, MIN(q->d.data_high, q->d.mem.map_size));
+	fd_free(&q->d);
+}
+
 static void setup(const u8 *hdr)
 {
 	static const u8 mac[ETH_ALEN] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
@@ -574,14 +618,12 @@ static void setup(const u8 *hdr)
 	rc.num = 1u << ((hdr[1] & 15) % 9);
 	tc.num = 1u << ((hdr[1] >> 4) % 9);
 	rc.features = tc.features = ring;
-	if (fd_init(&rx.d, &rc) || fd_init(&tx.d, &tc))
-		abort();
-	rx.d.vq.dev = tx.d.vq.dev = &dev;
+	queue_init(&rx, &rc);
+	queue_init(&tx, &tc);
 	snprintf(rx.d.vq.name, sizeof(rx.d.vq.name), "net0/rx");
 	snprintf(tx.d.vq.name, sizeof(tx.d.vq.name), "net0/tx");
 	tx.d.vq.index = 1;
-	rx.nchains = rx.oldest = rx.calls = tx.nchains = tx.oldest = 0;
-	rx.used_seen = tx.used_seen = tx.calls = hinted = 0;
+	hinted = false;
 	nbufs = sent = delivered = refused = frame_left = tx_next_frame = 0;
 }
 
@@ -595,7 +637,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	check_end();
 	net_type.destroy(&dev);
 	close(peer);
-	fd_free(&rx.d);
-	fd_free(&tx.d);
+	queue_free(&rx);
+	queue_free(&tx);
 	return 0;
 }
