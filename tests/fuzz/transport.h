@@ -121,24 +121,29 @@ static const struct device_type echo_type = {
  * RAM (abort() if not), and we look at it through a fresh view; one that
  * is not ready has none.
  */
+/* Do (len) bytes at (p) lie in RAM?  In integers, not pointers: this
+ * runs after every access, and UBSan checks each pointer sum with two
+ * comparisons that the fuzzer then traces. */
+static bool in_ram(const volatile void *p, u64 len)
+{
+	uintptr_t at = (uintptr_t)p, base = (uintptr_t)ram.base;
+
+	return at >= base && len <= RAM_SIZE && at - base <= RAM_SIZE - len;
+}
+
 static void views_sync(const struct device *dev)
 {
 	for (unsigned int q = 0; q < ECHO_QS; q++) {
 		const struct virtqueue *vq = &dev->vqs[q];
 		u64 n = vq->vring.num;
-		const u8 *top = ram.base + RAM_SIZE;
 
 		if (!vq->ready) {
 			viewing[q] = false;
 			continue;
 		}
-		if (!n || n > ECHO_SIZE ||
-		    (const u8 *)vq->vring.desc < ram.base ||
-		    (const u8 *)vq->vring.desc + 16 * n > top ||
-		    (const u8 *)vq->vring.avail < ram.base ||
-		    (const u8 *)vq->vring.avail + 6 + 2 * n > top ||
-		    (const u8 *)vq->vring.used < ram.base ||
-		    (const u8 *)vq->vring.used + 6 + 8 * n > top)
+		if (!n || n > ECHO_SIZE || !in_ram(vq->vring.desc, 16 * n) ||
+		    !in_ram(vq->vring.avail, 6 + 2 * n) ||
+		    !in_ram(vq->vring.used, 6 + 8 * n))
 			abort();
 		if (!viewing[q])
 			fd_view(&view[q], &ram, n, vq->desc_gpa, vq->avail_gpa,
