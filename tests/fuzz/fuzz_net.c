@@ -74,6 +74,7 @@ struct chain {
 	u32 n_out;	  /* the readable ones come first */
 	u64 out_len, in_len;
 	bool used, frame; /* transmit: a frame that must reach the tap */
+	u8 *base;	  /* where the first buffer is in our RAM */
 };
 
 /* One queue as the driver keeps it. */
@@ -131,6 +132,23 @@ static u8 *ram(struct queue *q, u64 gpa, u64 len)
 	return p ? p : (abort(), NULL);
 }
 
+/* Where buffer (b) of chain (c) is: a chain's buffers are one stretch of
+ * RAM, so one look-up serves them all (chains have hundreds). */
+static u8 *buf_ptr(const struct chain *c, struct fd_buf b)
+{
+	return c->base + (b.addr - bufs[c->first].addr);
+}
+
+/* GUARD bytes of 0xcc at (p)?  Two loads, not a memcmp() call. */
+static bool guarded(const u8 *p)
+{
+	u64 a, b;
+
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 8, 8);
+	return a == 0xccccccccccccccccULL && b == 0xccccccccccccccccULL;
+}
+
 /*
  * Post a chain of (n_out) readable and (n_in) writable buffers of (len)[]
  * bytes, each followed by GUARD canary bytes; readable ones hold (seq)'s
@@ -145,7 +163,7 @@ static struct chain *post(struct queue *q, unsigned int n_out,
 	unsigned int n = n_out + n_in, ndesc = indirect ? 1 : n;
 	struct fd_buf b[512];
 	struct chain *c = &q->chain[q->nchains];
-	u64 need = indirect ? 16ULL * n + 16 : 0, pos = 0;
+	u64 need = indirect ? 16ULL * n + 16 : 0, pos = 0, at;
 	int head;
 
 	/* Descriptors go round in turn: those from the oldest chain not yet
@@ -159,24 +177,35 @@ static struct chain *post(struct queue *q, unsigned int n_out,
 	    need > q->d.mem.low_size - q->d.data_next)
 		return NULL;
 	*c = (struct chain){.first = nbufs, .nbufs = n, .n_out = n_out};
+	/* The buffers where fd_alloc() would put them one by one, 16-byte
+	 * aligned, taken from it at once. */
+	at = ALIGN_UP(q->d.data_next, 16);
 	for (unsigned int k = 0; k < n; k++) {
-		u8 *p;
+		b[k] = (struct fd_buf){at, len[k]};
+		at = ALIGN_UP(at + len[k] + GUARD, 16);
+	}
+	at = b[n - 1].addr + len[n - 1] + GUARD - b[0].addr;
+	if (fd_alloc(&q->d, at) != b[0].addr)
+		abort(); /* we made room for it */
+	c->base = ram(q, b[0].addr, at);
+	memcpy(bufs + nbufs, b, n * sizeof(b[0]));
+	nbufs += n;
+	for (unsigned int k = 0; k < n_out; k++) {
+		u8 *p = buf_ptr(c, b[k]);
 
-		b[k].addr = fd_alloc(&q->d, len[k] + GUARD);
-		b[k].len = len[k];
-		p = ram(q, b[k].addr, len[k] + GUARD);
-		if (k >= n_out)
-			memset(p, 0xee, len[k]);
-		else if (q == &rx)
+		if (q == &rx)
 			memset(p, 0x5a, len[k]);
 		else
 			memcpy(p, pattern(seq) + pos, len[k]);
 		memset(p + len[k], 0xcc, GUARD);
-		if (k < n_out)
-			pos += len[k];
-		else
-			c->in_len += len[k];
-		bufs[nbufs++] = b[k];
+		pos += len[k];
+	}
+	for (unsigned int k = n_out; k < n; k++) {
+		u8 *p = buf_ptr(c, b[k]);
+
+		memset(p, 0xee, len[k]);
+		memset(p + len[k], 0xcc, GUARD);
+		c->in_len += len[k];
 	}
 	c->out_len = pos;
 	head = indirect ? fd_add_indirect(&q->d, b, n_out, b + n_out, n_in)
@@ -195,31 +224,36 @@ static struct chain *post(struct queue *q, unsigned int n_out,
  * and on the transmit side the writable ones too), and mark it. */
 static struct chain *use(struct queue *q, u32 id, u32 len)
 {
-	static u8 ee[64 * KiB], five_a[64 * KiB], guard[GUARD];
+	static u8 ee[64 * KiB], five_a[64 * KiB];
 	struct chain *c = NULL;
 	u64 pos = 0;
 
-	if (!guard[0]) {
+	if (!ee[0]) {
 		memset(ee, 0xee, sizeof(ee));
 		memset(five_a, 0x5a, sizeof(five_a));
-		memset(guard, 0xcc, sizeof(guard));
 	}
 	if (id < ARRAY_SIZE(q->by_head) && q->by_head[id])
 		c = &q->chain[q->by_head[id] - 1];
 	if (!c || len > c->in_len)
 		abort(); /* not ours to use, or longer than its buffers */
 	q->by_head[id] = 0;
-	for (u32 k = 0; k < c->nbufs; k++) {
+	/* Written past a buffer, or where we only read? */
+	for (u32 k = 0; k < c->n_out; k++) {
 		struct fd_buf b = bufs[c->first + k];
-		const u8 *p = ram(q, b.addr, b.len + GUARD);
-		const u8 *want = k >= c->n_out ? ee
-				 : q == &rx    ? five_a
-					       : pattern(c - tx.chain) + pos;
+		const u8 *p = buf_ptr(c, b);
+		const u8 *want =
+			q == &rx ? five_a : pattern(c - tx.chain) + pos;
 
-		if (memcmp(p + b.len, guard, GUARD) ||
-		    ((k < c->n_out || q == &tx) && memcmp(p, want, b.len)))
-			abort(); /* written past it, or where we only read */
-		pos += k < c->n_out ? b.len : 0;
+		if (!guarded(p + b.len) || memcmp(p, want, b.len))
+			abort();
+		pos += b.len;
+	}
+	for (u32 k = c->n_out; k < c->nbufs; k++) {
+		struct fd_buf b = bufs[c->first + k];
+		const u8 *p = buf_ptr(c, b);
+
+		if (!guarded(p + b.len) || (q == &tx && memcmp(p, ee, b.len)))
+			abort();
 	}
 	c->used = true;
 	for (; q->oldest < q->nchains && q->chain[q->oldest].used;
@@ -363,7 +397,7 @@ static void rx_collect(void)
 			struct fd_buf b = bufs[c->first + k];
 			u32 m = MIN(n, b.len);
 
-			memcpy(to, ram(&rx, b.addr, m), m);
+			memcpy(to, buf_ptr(c, b), m);
 			to += m;
 			n -= m;
 		}
