@@ -43,12 +43,11 @@ static struct guest_mem mem;
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct boot_info info = {0};
-	size_t rd_size, line_len;
-	const char *err;
-	char *line;
+	size_t rd_size;
+	const char *err, *line;
 	bool refused; /* by the initrd or zero page: fine */
+	const u8 *rd;
 	u64 top;
-	u8 *rd;
 
 	if (size < INPUT)
 		return 0;
@@ -68,14 +67,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		boot_le(data + 9, 3) % (mem.low_size - info.kernel_start);
 	info.entry = info.kernel_start;
 	rd_size = boot_le(data + 12, 3);
-	line_len = data[15] * 257;
-	rd = fake_tail(TAIL_INITRD, rd_size);
-	line = (char *)fake_tail(TAIL_CMDLINE, line_len + 1);
-	/* One bigger than RAM is refused unread: no need to fill it. */
-	if (rd_size <= mem.low_size)
-		fake_pattern(rd, rd_size);
-	memset(line, 'x', line_len);
-	line[line_len] = '\0';
+	rd = fake_initrd(rd_size);
+	line = fake_cmdline(data[15] * 257);
 
 	err = boot_check_finish(&mem, &info, rd, rd_size, line, &refused);
 	if (err)

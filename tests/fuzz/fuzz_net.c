@@ -74,6 +74,7 @@ struct chain {
 	u32 n_out;	  /* the readable ones come first */
 	u64 out_len, in_len;
 	bool used, frame; /* transmit: a frame that must reach the tap */
+	u8 *base;	  /* where the first buffer is in our RAM */
 };
 
 /* One queue as the driver keeps it. */
@@ -81,6 +82,11 @@ struct queue {
 	struct fake_driver d;
 	struct chain chain[MAX_CHAINS];
 	unsigned int nchains, oldest; /* oldest: the first not used yet */
+	/* What chains [oldest, nchains) hold, kept as they come and go:
+	 * descriptors, and (transmit) frames and their bytes. */
+	unsigned int held_desc, held_frames;
+	u64 held_bytes;
+	u16 by_head[NET_QUEUE_SIZE]; /* 1 + the chain not used yet at a head */
 	u16 used_seen;
 	unsigned int calls; /* service routine runs */
 };
@@ -126,6 +132,23 @@ static u8 *ram(struct queue *q, u64 gpa, u64 len)
 	return p ? p : (abort(), NULL);
 }
 
+/* Where buffer (b) of chain (c) is: a chain's buffers are one stretch of
+ * RAM, so one look-up serves them all (chains have hundreds). */
+static u8 *buf_ptr(const struct chain *c, struct fd_buf b)
+{
+	return c->base + (b.addr - bufs[c->first].addr);
+}
+
+/* GUARD bytes of 0xcc at (p)?  Two loads, not a memcmp() call. */
+static bool guarded(const u8 *p)
+{
+	u64 a, b;
+
+	memcpy(&a, p, 8);
+	memcpy(&b, p + 8, 8);
+	return a == 0xccccccccccccccccULL && b == 0xccccccccccccccccULL;
+}
+
 /*
  * Post a chain of (n_out) readable and (n_in) writable buffers of (len)[]
  * bytes, each followed by GUARD canary bytes; readable ones hold (seq)'s
@@ -140,13 +163,13 @@ static struct chain *post(struct queue *q, unsigned int n_out,
 	unsigned int n = n_out + n_in, ndesc = indirect ? 1 : n;
 	struct fd_buf b[512];
 	struct chain *c = &q->chain[q->nchains];
-	u64 need = indirect ? 16ULL * n + 16 : 0, pos = 0;
+	u64 need = indirect ? 16ULL * n + 16 : 0, pos = 0, at;
 	int head;
 
 	/* Descriptors go round in turn: those from the oldest chain not yet
-	 * used on may still be the device's. */
-	for (unsigned int i = q->oldest; i < q->nchains; i++)
-		ndesc += q->chain[i].ndesc;
+	 * used on may still be the device's.  So the heads of those chains
+	 * differ too. */
+	ndesc += q->held_desc;
 	for (unsigned int k = 0; k < n; k++)
 		need += len[k] + GUARD + 16;
 	if (!n || n > ARRAY_SIZE(b) || q->nchains == MAX_CHAINS ||
@@ -154,24 +177,35 @@ static struct chain *post(struct queue *q, unsigned int n_out,
 	    need > q->d.mem.low_size - q->d.data_next)
 		return NULL;
 	*c = (struct chain){.first = nbufs, .nbufs = n, .n_out = n_out};
+	/* The buffers where fd_alloc() would put them one by one, 16-byte
+	 * aligned, taken from it at once. */
+	at = ALIGN_UP(q->d.data_next, 16);
 	for (unsigned int k = 0; k < n; k++) {
-		u8 *p;
+		b[k] = (struct fd_buf){at, len[k]};
+		at = ALIGN_UP(at + len[k] + GUARD, 16);
+	}
+	at = b[n - 1].addr + len[n - 1] + GUARD - b[0].addr;
+	if (fd_alloc(&q->d, at) != b[0].addr)
+		abort(); /* we made room for it */
+	c->base = ram(q, b[0].addr, at);
+	memcpy(bufs + nbufs, b, n * sizeof(b[0]));
+	nbufs += n;
+	for (unsigned int k = 0; k < n_out; k++) {
+		u8 *p = buf_ptr(c, b[k]);
 
-		b[k].addr = fd_alloc(&q->d, len[k] + GUARD);
-		b[k].len = len[k];
-		p = ram(q, b[k].addr, len[k] + GUARD);
-		if (k >= n_out)
-			memset(p, 0xee, len[k]);
-		else if (q == &rx)
+		if (q == &rx)
 			memset(p, 0x5a, len[k]);
 		else
 			memcpy(p, pattern(seq) + pos, len[k]);
 		memset(p + len[k], 0xcc, GUARD);
-		if (k < n_out)
-			pos += len[k];
-		else
-			c->in_len += len[k];
-		bufs[nbufs++] = b[k];
+		pos += len[k];
+	}
+	for (unsigned int k = n_out; k < n; k++) {
+		u8 *p = buf_ptr(c, b[k]);
+
+		memset(p, 0xee, len[k]);
+		memset(p + len[k], 0xcc, GUARD);
+		c->in_len += len[k];
 	}
 	c->out_len = pos;
 	head = indirect ? fd_add_indirect(&q->d, b, n_out, b + n_out, n_in)
@@ -180,7 +214,8 @@ static struct chain *post(struct queue *q, unsigned int n_out,
 		abort(); /* we made room for it */
 	c->head = head;
 	c->ndesc = indirect ? 1 : n;
-	q->nchains++;
+	q->by_head[head] = ++q->nchains;
+	q->held_desc += c->ndesc;
 	return c;
 }
 
@@ -189,35 +224,46 @@ static struct chain *post(struct queue *q, unsigned int n_out,
  * and on the transmit side the writable ones too), and mark it. */
 static struct chain *use(struct queue *q, u32 id, u32 len)
 {
-	static u8 ee[64 * KiB], five_a[64 * KiB], guard[GUARD];
+	static u8 ee[64 * KiB], five_a[64 * KiB];
 	struct chain *c = NULL;
 	u64 pos = 0;
 
-	if (!guard[0]) {
+	if (!ee[0]) {
 		memset(ee, 0xee, sizeof(ee));
 		memset(five_a, 0x5a, sizeof(five_a));
-		memset(guard, 0xcc, sizeof(guard));
 	}
-	for (unsigned int i = q->oldest; i < q->nchains && !c; i++)
-		if (!q->chain[i].used && q->chain[i].head == id)
-			c = &q->chain[i];
+	if (id < ARRAY_SIZE(q->by_head) && q->by_head[id])
+		c = &q->chain[q->by_head[id] - 1];
 	if (!c || len > c->in_len)
 		abort(); /* not ours to use, or longer than its buffers */
-	for (u32 k = 0; k < c->nbufs; k++) {
+	q->by_head[id] = 0;
+	/* Written past a buffer, or where we only read? */
+	for (u32 k = 0; k < c->n_out; k++) {
 		struct fd_buf b = bufs[c->first + k];
-		const u8 *p = ram(q, b.addr, b.len + GUARD);
-		const u8 *want = k >= c->n_out ? ee
-				 : q == &rx    ? five_a
-					       : pattern(c - tx.chain) + pos;
+		const u8 *p = buf_ptr(c, b);
+		const u8 *want =
+			q == &rx ? five_a : pattern(c - tx.chain) + pos;
 
-		if (memcmp(p + b.len, guard, GUARD) ||
-		    ((k < c->n_out || q == &tx) && memcmp(p, want, b.len)))
-			abort(); /* written past it, or where we only read */
-		pos += k < c->n_out ? b.len : 0;
+		if (!guarded(p + b.len) || memcmp(p, want, b.len))
+			abort();
+		pos += b.len;
+	}
+	for (u32 k = c->n_out; k < c->nbufs; k++) {
+		struct fd_buf b = bufs[c->first + k];
+		const u8 *p = buf_ptr(c, b);
+
+		if (!guarded(p + b.len) || (q == &tx && memcmp(p, ee, b.len)))
+			abort();
 	}
 	c->used = true;
-	while (q->oldest < q->nchains && q->chain[q->oldest].used)
-		q->oldest++;
+	for (; q->oldest < q->nchains && q->chain[q->oldest].used;
+	     q->oldest++) {
+		const struct chain *o = &q->chain[q->oldest];
+
+		q->held_desc -= o->ndesc;
+		q->held_frames -= o->frame;
+		q->held_bytes -= o->frame ? o->out_len : 0;
+	}
 	return c;
 }
 
@@ -246,23 +292,19 @@ static void tx_post(const u8 *op)
 	for (unsigned int r = 0; r <= op[7] % 4u; r++) {
 		bool is_frame = n_out + n_in <= NET_MAX_IOV &&
 				out >= NET_HDR_LEN && out <= MAX_PACKET;
-		u64 held = 0;
-		unsigned int frames = 0;
 		struct chain *c;
 
 		/* Never more in flight than the socket takes at once, so
 		 * the device never waits on it. */
-		for (unsigned int i = tx.oldest; i < tx.nchains; i++)
-			if (tx.chain[i].frame) {
-				held += tx.chain[i].out_len;
-				frames++;
-			}
-		if (is_frame && (frames == TX_FRAMES || held + out > TX_BYTES))
+		if (is_frame && (tx.held_frames == TX_FRAMES ||
+				 tx.held_bytes + out > TX_BYTES))
 			return;
 		c = post(&tx, n_out, n_in, len, op[6] & 1, tx.nchains);
 		if (!c)
 			return;
 		c->frame = is_frame;
+		tx.held_frames += is_frame;
+		tx.held_bytes += is_frame ? out : 0;
 	}
 }
 
@@ -355,7 +397,7 @@ static void rx_collect(void)
 			struct fd_buf b = bufs[c->first + k];
 			u32 m = MIN(n, b.len);
 
-			memcpy(to, ram(&rx, b.addr, m), m);
+			memcpy(to, buf_ptr(c, b), m);
 			to += m;
 			n -= m;
 		}
@@ -546,6 +588,42 @@ static void check_end(void)
 		abort(); /* used, and the driver never heard */
 }
 
+/* (q)'s fake RAM, (size) bytes: one zeroed block for all inputs, which
+ * queue_free() leaves zeroed again. */
+static void *queue_ram(struct queue *q, size_t size)
+{
+	static void *ram[2];
+	void **r = &ram[q == &tx];
+
+	if (!*r && !(*r = calloc(1, size)))
+		abort();
+	return *r;
+}
+
+/* (q) as a driver starts it, on a ring as (cfg) says. */
+static void queue_init(struct queue *q, struct fd_config *cfg)
+{
+	cfg->ram = queue_ram(q, cfg->ram_size);
+	if (fd_init(&q->d, cfg))
+		abort();
+	q->d.vq.dev = &dev;
+	q->nchains = q->oldest = q->held_desc = q->held_frames = 0;
+	q->held_bytes = 0;
+	memset(q->by_head, 0, sizeof(q->by_head));
+	q->used_seen = 0;
+	q->calls = 0;
+}
+
+/* (q)'s RAM back to all zeros for the next input: the rings, and all that
+ * fd_alloc() handed out, which post() never lets wrap round.  Nothing
+ * else writes to it: the device writes to the used ring and the buffers,
+ * and what it must not write there the guards and checks catch. */
+static void queue_free(struct queue *q)
+{
+	memset(q->d.mem.base, 0, MIN(q->d.data_high, q->d.mem.map_size));
+	fd_free(&q->d);
+}
+
 static void setup(const u8 *hdr)
 {
 	static const u8 mac[ETH_ALEN] = {0x52, 0x54, 0, 0x12, 0x34, 0x56};
@@ -574,14 +652,12 @@ static void setup(const u8 *hdr)
 	rc.num = 1u << ((hdr[1] & 15) % 9);
 	tc.num = 1u << ((hdr[1] >> 4) % 9);
 	rc.features = tc.features = ring;
-	if (fd_init(&rx.d, &rc) || fd_init(&tx.d, &tc))
-		abort();
-	rx.d.vq.dev = tx.d.vq.dev = &dev;
+	queue_init(&rx, &rc);
+	queue_init(&tx, &tc);
 	snprintf(rx.d.vq.name, sizeof(rx.d.vq.name), "net0/rx");
 	snprintf(tx.d.vq.name, sizeof(tx.d.vq.name), "net0/tx");
 	tx.d.vq.index = 1;
-	rx.nchains = rx.oldest = rx.calls = tx.nchains = tx.oldest = 0;
-	rx.used_seen = tx.used_seen = tx.calls = hinted = 0;
+	hinted = false;
 	nbufs = sent = delivered = refused = frame_left = tx_next_frame = 0;
 }
 
@@ -595,7 +671,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	check_end();
 	net_type.destroy(&dev);
 	close(peer);
-	fd_free(&rx.d);
-	fd_free(&tx.d);
+	queue_free(&rx);
+	queue_free(&tx);
 	return 0;
 }

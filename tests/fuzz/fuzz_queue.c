@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sanitizer/asan_interface.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,9 +26,17 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
-/* Big enough for a 4 GiB chain of four buffers; only what is touched
- * gets backed, and every input starts from fresh zeroed RAM. */
-#define RAM (1 * GiB)
+/*
+ * Big enough for a 4 GiB chain of four buffers; only what is touched gets
+ * backed.  Every input starts from the same all-zero RAM: one mapping for
+ * them all, of which each input zeroes what it wrote (ram_clean()), where
+ * a fresh mapping cost a page fault for every page touched, most of the
+ * time of a short input.
+ */
+#define RAM	  (1 * GiB)
+#define PAGE	  4096
+#define KEEP	  (16 * MiB) /* pages written above are given back */
+#define MAX_DIRTY 4096
 
 enum op {
 	OP_ADD,		 /* [1] readable, [2] writable buffers, [3..4] size */
@@ -43,6 +53,15 @@ enum op {
 };
 
 static struct fake_driver d;
+static u8 *ram;
+/* What an input wrote: rings, pokes, the driver's tables, the bytes the
+ * device wrote in buffers; ndirty may pass MAX_DIRTY (then all of RAM is
+ * given back). */
+static struct span {
+	u64 at, len;
+} dirty[MAX_DIRTY];
+static unsigned int ndirty;
+static u64 dirty_end; /* past the last byte of them */
 static struct iovec iov[256];
 static unsigned int max_iov;
 static unsigned int broken_base; /* broken_calls at the last reset */
@@ -51,6 +70,66 @@ static volatile u8 sink;
 static u16 arg16(const u8 *a)
 {
 	return a[0] | a[1] << 8;
+}
+
+/* (len) bytes at (at) in RAM were written. */
+static void dirtied(u64 at, u64 len)
+{
+	len = MIN(len, RAM - MIN(at, RAM));
+	if (ndirty < MAX_DIRTY)
+		dirty[ndirty] = (struct span){at, len};
+	ndirty++;
+	dirty_end = MAX(dirty_end, at + len);
+}
+
+/* The driver just wrote a table in what fd_alloc() handed out since
+ * (before). */
+static void driver_wrote(u64 before)
+{
+	if (d.data_next >= before) {
+		dirtied(before, d.data_next - before);
+	} else { /* it went round: both ends */
+		dirtied(before, RAM - before);
+		dirtied(d.data_start, d.data_next - d.data_start);
+	}
+}
+
+/* RAM back to all zeros: what the input wrote below KEEP, and the pages
+ * above given back, which zeroes them too, so that no more than KEEP
+ * stays backed.  If it wrote in too many places to list, all of it. */
+static void ram_clean(void)
+{
+	if (ndirty > MAX_DIRTY) {
+		if (madvise(ram, RAM, MADV_DONTNEED))
+			abort();
+	} else {
+		for (unsigned int i = 0; i < ndirty; i++)
+			if (dirty[i].at < KEEP)
+				memset(ram + dirty[i].at, 0,
+				       MIN(dirty[i].len, KEEP - dirty[i].at));
+		if (dirty_end > KEEP &&
+		    madvise(ram + KEEP, RAM - KEEP, MADV_DONTNEED))
+			abort();
+	}
+	ndirty = 0;
+	dirty_end = 0;
+}
+
+/* The RAM, mapped once, a page either side poisoned and inaccessible:
+ * ASan reports a byte touched outside, as past a malloc()ed block, and
+ * LeakSanitizer, which reads every heap block for pointers, has no GiB
+ * of it to read. */
+static u8 *ram_map(void)
+{
+	u8 *p = mmap(NULL, RAM + 2 * PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED || mprotect(p, PAGE, PROT_NONE) ||
+	    mprotect(p + PAGE + RAM, PAGE, PROT_NONE))
+		abort();
+	ASAN_POISON_MEMORY_REGION(p, PAGE);
+	ASAN_POISON_MEMORY_REGION(p + PAGE + RAM, PAGE);
+	return p + PAGE;
 }
 
 /* What the device promises for a chain it hands out; abort() if not. */
@@ -75,6 +154,8 @@ static u32 check_chain(int head, unsigned int out, unsigned int in)
 			sink ^= p[0] ^ p[len - 1];
 		} else {
 			p[0] = p[len - 1] = 0xa5;
+			dirtied(p - d.mem.base, 1);
+			dirtied(p - d.mem.base + len - 1, 1);
 			written += len;
 		}
 	}
@@ -136,13 +217,16 @@ static void add(const u8 *op, bool indirect)
 {
 	unsigned int n_out = op[1] % 5, n_in = op[2] % 5;
 	struct fd_buf b[8];
+	u64 before;
 
 	for (unsigned int k = 0; k < n_out + n_in; k++)
 		b[k] = fd_buf(&d, arg16(op + 3) >> k);
+	before = d.data_next;
 	if (indirect)
 		fd_add_indirect(&d, b, n_out, b + n_out, n_in);
 	else
 		fd_add_chain(&d, b, n_out, b + n_out, n_in);
+	driver_wrote(before);
 }
 
 /* The driver resets the device and sets the queue up again, perhaps
@@ -164,6 +248,10 @@ static void reset(const u8 *op)
 	memset(fd_ptr(&d, desc, 16 * num), 0, 16 * num);
 	memset(fd_ptr(&d, avail, 6 + 2 * num), 0, 6 + 2 * num);
 	memset(fd_ptr(&d, used, 6 + 8 * num), 0, 6 + 8 * num);
+	/* Where the driver and the device write from now on. */
+	dirtied(desc, 16 * num);
+	dirtied(avail, 6 + 2 * num);
+	dirtied(used, 6 + 8 * num);
 	if (vq_enable(&d.vq))
 		return;
 	d.num = num;
@@ -175,6 +263,7 @@ static void reset(const u8 *op)
 
 static void run_op(const u8 *op)
 {
+	u64 before;
 	u8 *p;
 
 	switch (op[0] % OP_COUNT) {
@@ -183,11 +272,14 @@ static void run_op(const u8 *op)
 		add(op, op[0] % OP_COUNT == OP_ADD_INDIRECT);
 		break;
 	case OP_BAD:
+		before = d.data_next;
 		fd_add_bad(&d, op[1] % FD_BAD_COUNT);
+		driver_wrote(before);
 		break;
 	case OP_POKE:
 		p = fd_ptr(&d, arg16(op + 1), 4);
 		memcpy(p, op + 4, op[3] % 4 + 1);
+		dirtied(arg16(op + 1), op[3] % 4 + 1);
 		break;
 	case OP_DRAIN:
 		drain(false, op[1] & 1);
@@ -217,6 +309,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 
 	if (size < 3)
 		return 0;
+	if (!ram)
+		ram = ram_map();
+	cfg.ram = ram;
 	cfg.num = 1u << (data[0] % 9);
 	if (data[1] & 1)
 		cfg.features |= 1ULL << VIRTIO_RING_F_EVENT_IDX;
@@ -225,10 +320,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	max_iov = data[2];
 	broken_base = 0;
 	if (fd_init(&d, &cfg))
-		abort(); /* our own layout: always good */
+		abort();	  /* our own layout: always good */
+	dirtied(0, d.data_start); /* its rings */
 	for (size_t off = 3; off + 8 <= size; off += 8)
 		run_op(data + off);
 	drain(false, false);
 	fd_free(&d);
+	ram_clean();
 	return 0;
 }

@@ -121,24 +121,29 @@ static const struct device_type echo_type = {
  * RAM (abort() if not), and we look at it through a fresh view; one that
  * is not ready has none.
  */
+/* Do (len) bytes at (p) lie in RAM?  In integers, not pointers: this
+ * runs after every access, and UBSan checks each pointer sum with two
+ * comparisons that the fuzzer then traces. */
+static bool in_ram(const volatile void *p, u64 len)
+{
+	uintptr_t at = (uintptr_t)p, base = (uintptr_t)ram.base;
+
+	return at >= base && len <= RAM_SIZE && at - base <= RAM_SIZE - len;
+}
+
 static void views_sync(const struct device *dev)
 {
 	for (unsigned int q = 0; q < ECHO_QS; q++) {
 		const struct virtqueue *vq = &dev->vqs[q];
 		u64 n = vq->vring.num;
-		const u8 *top = ram.base + RAM_SIZE;
 
 		if (!vq->ready) {
 			viewing[q] = false;
 			continue;
 		}
-		if (!n || n > ECHO_SIZE ||
-		    (const u8 *)vq->vring.desc < ram.base ||
-		    (const u8 *)vq->vring.desc + 16 * n > top ||
-		    (const u8 *)vq->vring.avail < ram.base ||
-		    (const u8 *)vq->vring.avail + 6 + 2 * n > top ||
-		    (const u8 *)vq->vring.used < ram.base ||
-		    (const u8 *)vq->vring.used + 6 + 8 * n > top)
+		if (!n || n > ECHO_SIZE || !in_ram(vq->vring.desc, 16 * n) ||
+		    !in_ram(vq->vring.avail, 6 + 2 * n) ||
+		    !in_ram(vq->vring.used, 6 + 8 * n))
 			abort();
 		if (!viewing[q])
 			fd_view(&view[q], &ram, n, vq->desc_gpa, vq->avail_gpa,
@@ -247,35 +252,48 @@ static long since_us(const struct timespec *t0)
  * Let the queue threads catch up with what the driver offered, so that
  * what follows sees the chains used: (kick) each queue that is behind, as
  * a driver would, then wait until none is.  A ring the driver scribbled
- * on may never get there, and that is no hang of ours: we give up once
- * no used index moved for 250 us, or after 5 ms.
+ * on may never get there, and that is no hang of ours.  To tell the two
+ * apart without waiting on the clock, we probe: once a thread has taken
+ * its kick (the eventfd reads empty), we kick it once more ourselves, as
+ * KVM's ioeventfd would.  It can only take that probe in wait_kick(),
+ * after a look at the ring that found nothing more; so if no used index
+ * moved between the probe and its taking, the thread has done all it will
+ * until the driver does something, and we stop waiting for it.  If one
+ * moved, we probe again.  After 5 ms in all we stop anyway.
  */
 static void settle(struct device *dev, void (*kick)(unsigned int q))
 {
-	struct timespec start, moved;
-	unsigned int sum = 0, now;
+	bool probing[ECHO_QS] = {false};
+	u16 used_at_probe[ECHO_QS];
+	struct timespec start;
 
 	for (unsigned int q = 0; q < ECHO_QS; q++)
 		if (behind(dev, q))
 			kick(q);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	moved = start;
 	for (;;) {
 		bool busy = false;
 
-		now = 0;
 		for (unsigned int q = 0; q < ECHO_QS; q++) {
-			busy |= behind(dev, q);
-			now += viewing[q] ? fd_used_idx(&view[q]) : 0;
+			int kick_fd = dev->vqs[q].kick_fd;
+			u16 used;
+
+			if (!behind(dev, q))
+				continue;
+			if (efd_pending(kick_fd)) {
+				busy = true; /* not taken yet */
+				continue;
+			}
+			used = fd_used_idx(&view[q]);
+			if (probing[q] && used == used_at_probe[q])
+				continue; /* asleep, and nothing moved */
+			probing[q] = true;
+			used_at_probe[q] = used;
+			efd_signal(kick_fd);
+			busy = true;
 		}
 		if (!busy || since_us(&start) > 5000)
 			return;
-		if (now != sum) {
-			sum = now;
-			clock_gettime(CLOCK_MONOTONIC, &moved);
-		} else if (since_us(&moved) > 250) {
-			return;
-		}
 		sched_yield();
 	}
 }

@@ -74,6 +74,35 @@ void fake_pattern(u8 *p, size_t size)
 		p[i] = (u8)(i >> 12) | 1;
 }
 
+const u8 *fake_initrd(size_t size)
+{
+	static bool filled;
+
+	if (size > FAKE_INITRD_MAX)
+		abort();
+	if (!filled)
+		fake_pattern(fake_tail(TAIL_INITRD, FAKE_INITRD_MAX),
+			     FAKE_INITRD_MAX);
+	filled = true;
+	return fake_tail(TAIL_INITRD, size);
+}
+
+const char *fake_cmdline(size_t len)
+{
+	static bool filled;
+	char *line;
+
+	if (len >= FAKE_CMDLINE_MAX)
+		abort();
+	if (!filled) {
+		line = (char *)fake_tail(TAIL_CMDLINE, FAKE_CMDLINE_MAX);
+		memset(line, 'x', FAKE_CMDLINE_MAX - 1);
+		line[FAKE_CMDLINE_MAX - 1] = '\0';
+	}
+	filled = true;
+	return (const char *)fake_tail(TAIL_CMDLINE, len + 1);
+}
+
 /* A stretch of guest-physical memory, [start, end). */
 struct range {
 	const char *name;
@@ -234,12 +263,12 @@ void boot_fuzz_kernel(const char *who, const u8 *data, size_t size,
 		      boot_kernel_check *check)
 {
 	static struct guest_mem mem;
-	size_t n, rd_size, line_len;
+	size_t n, rd_size;
 	struct boot_info info;
-	const char *err;
+	const char *err, *line;
 	bool refused; /* by the initrd or zero page: fine */
-	char *line;
-	u8 *img, *rd;
+	const u8 *rd;
+	u8 *img;
 
 	if (size < BOOT_FUZZ_HEADER)
 		return;
@@ -253,12 +282,8 @@ void boot_fuzz_kernel(const char *who, const u8 *data, size_t size,
 	check(&mem, &info, img, n);
 
 	rd_size = boot_le(data + 2, 2) * 64;
-	line_len = data[4] * 257;
-	rd = fake_tail(TAIL_INITRD, rd_size);
-	line = (char *)fake_tail(TAIL_CMDLINE, line_len + 1);
-	fake_pattern(rd, rd_size);
-	memset(line, 'x', line_len);
-	line[line_len] = '\0';
+	rd = fake_initrd(rd_size);
+	line = fake_cmdline(data[4] * 257);
 	err = boot_check_finish(&mem, &info, rd, rd_size, line, &refused);
 	if (err)
 		boot_fail(who, err);

@@ -42,6 +42,20 @@ void fake_ram_tail(struct guest_mem *mem, u64 low, u64 high);
 void fake_pattern(u8 *p, size_t size);
 
 /*
+ * fake_tail() for fuzzers' initrds and command lines, without writing
+ * them for every input: the last FAKE_INITRD_MAX bytes of TAIL_INITRD are
+ * filled once with fake_pattern(), and the last FAKE_CMDLINE_MAX of
+ * TAIL_CMDLINE with 'x' but for a NUL in the last byte, where every
+ * command line fake_tail() hands out ends.  fake_initrd() is the last
+ * (size) bytes, fake_cmdline() a command line of (len) 'x's: read only,
+ * valid until the next call for the same.
+ */
+#define FAKE_INITRD_MAX	 (16 * MiB)
+#define FAKE_CMDLINE_MAX (64 * KiB)
+const u8 *fake_initrd(size_t size);
+const char *fake_cmdline(size_t len);
+
+/*
  * NULL if the guest (info) describes keeps the boot layout's promises,
  * else one line saying which it breaks: the kernel is not empty, starts at
  * 1 MiB or above, ends in low RAM (the identity map covers only that), and

@@ -40,8 +40,11 @@ int fd_init(struct fake_driver *d, const struct fd_config *cfg)
 	memset(d, 0, sizeof(*d));
 	vq_init(&d->vq, "fake0/q", 0,
 		cfg->num_max ? cfg->num_max : VQ_NUM_LIMIT, &d->mem);
-	base = mmap(NULL, ram, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	d->ram_lent = cfg->ram;
+	base = cfg->ram ? cfg->ram
+			: mmap(NULL, ram, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			       0);
 	if (base == MAP_FAILED)
 		return -errno;
 	d->mem.base = base;
@@ -57,7 +60,7 @@ int fd_init(struct fake_driver *d, const struct fd_config *cfg)
 		cfg->used ? cfg->used : ALIGN_UP(d->avail + 6 + 2ULL * num, 4);
 	end = MAX(d->desc + 16ULL * num, d->avail + 6 + 2ULL * num);
 	end = MAX(end, d->used + 6 + 8ULL * num);
-	d->data_start = d->data_next = ALIGN_UP(end, 4096);
+	d->data_start = d->data_next = d->data_high = ALIGN_UP(end, 4096);
 	if (d->data_start >= d->mem.low_size)
 		return -EINVAL;
 
@@ -81,7 +84,7 @@ void fd_free(struct fake_driver *d)
 		close(d->vq.kick_fd);
 	if (d->vq.stop_fd >= 0)
 		close(d->vq.stop_fd);
-	if (d->mem.base)
+	if (d->mem.base && !d->ram_lent)
 		munmap(d->mem.base, d->mem.map_size);
 	memset(d, 0, sizeof(*d));
 	d->vq.kick_fd = d->vq.stop_fd = -1;
@@ -97,7 +100,7 @@ void fd_view(struct fake_driver *d, const struct guest_mem *mem,
 	d->desc = desc;
 	d->avail = avail;
 	d->used = used;
-	d->data_start = d->data_next = data;
+	d->data_start = d->data_next = d->data_high = data;
 }
 
 void *fd_ptr(struct fake_driver *d, u64 gpa, u64 len)
@@ -112,6 +115,7 @@ u64 fd_alloc(struct fake_driver *d, u64 len)
 	if (len > d->mem.low_size - addr)
 		addr = d->data_start;
 	d->data_next = addr + len;
+	d->data_high = MAX(d->data_high, d->data_next);
 	return addr;
 }
 
@@ -156,23 +160,30 @@ void fd_push_head(struct fake_driver *d, u16 head)
 }
 
 /* Buffers (out) then (in) as descriptors (first)..(first + n - 1), mod
- * (slots), of the table at (table), linked by next. */
+ * (slots), of the table at (table), linked by next.  A table all in RAM
+ * is looked up once, not once a descriptor: fuzzers lay chains of
+ * hundreds. */
 static void lay_chain(struct fake_driver *d, u64 table, unsigned int first,
 		      unsigned int slots, const struct fd_buf *out,
 		      unsigned int n_out, const struct fd_buf *in,
 		      unsigned int n_in)
 {
+	u8 *t = fd_ptr(d, table, 16ULL * slots);
 	unsigned int n = n_out + n_in;
 
 	for (unsigned int k = 0; k < n; k++) {
 		const struct fd_buf *b = k < n_out ? &out[k] : &in[k - n_out];
-		u16 flags = k < n_out ? 0 : VRING_DESC_F_WRITE;
+		u16 flags = (k < n_out ? 0 : VRING_DESC_F_WRITE) |
+			    (k + 1 < n ? VRING_DESC_F_NEXT : 0);
 		unsigned int slot = (first + k) % slots;
+		struct vring_desc desc = {b->addr, b->len, flags,
+					  (first + k + 1) % slots};
 
-		if (k + 1 < n)
-			flags |= VRING_DESC_F_NEXT;
-		put_desc(d, table + 16ULL * slot, b->addr, b->len, flags,
-			 (first + k + 1) % slots);
+		if (t)
+			memcpy(t + 16ULL * slot, &desc, sizeof(desc));
+		else
+			put_desc(d, table + 16ULL * slot, desc.addr, desc.len,
+				 desc.flags, desc.next);
 	}
 }
 

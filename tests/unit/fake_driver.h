@@ -28,6 +28,7 @@ struct fd_config {
 	u64 features;	       /* negotiated: 1ULL << VIRTIO_RING_F_... */
 	u64 ram_size;	       /* fake RAM: 1 MiB */
 	u64 desc, avail, used; /* rings: packed from 0x1000 */
+	void *ram;	       /* the caller's zeroed RAM, not a mapping */
 };
 
 struct fake_driver {
@@ -36,6 +37,8 @@ struct fake_driver {
 	unsigned int num;
 	u64 desc, avail, used;	   /* where the rings are */
 	u64 data_start, data_next; /* fd_alloc() hands out RAM from here */
+	u64 data_high;		   /* the end of the most it handed out */
+	bool ram_lent;		   /* (cfg)->ram: the caller's, not ours */
 	u16 avail_idx;		   /* the next avail entry we fill */
 	u16 next_desc;		   /* descriptors go round-robin */
 	unsigned int interrupts;   /* vq.interrupt calls */
@@ -72,6 +75,13 @@ enum fd_bad {
  * side (vq_init(), eventfds, counting callbacks) and enable it as a driver
  * would.  Returns 0 or -errno (from vq_enable() too); call fd_free() after
  * either.
+ *
+ * With (cfg) ram, the RAM is the caller's instead: (cfg) ram_size bytes,
+ * zero at least where the rings go, which fd_free() neither unmaps nor
+ * cleans.  A fuzzer keeps one such block for all its inputs, zeroing what
+ * each wrote (data_high helps): no fresh pages to fault in every time,
+ * and with the block on the heap, or its edges poisoned, ASan still sees
+ * a byte touched past either end.
  */
 int fd_init(struct fake_driver *d, const struct fd_config *cfg);
 void fd_free(struct fake_driver *d);
