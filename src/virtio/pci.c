@@ -111,9 +111,14 @@ static void msix_deliver(void *ctx, unsigned int v)
 static void msix_route(void *ctx, unsigned int v, u64 addr, u32 data)
 {
 	struct pci_vdev *p = ctx;
-	int err =
-		p->kvm ? kvm_msi_route(p->kvm, p->gsi_base + v, addr, data) : 0;
+	int err;
 
+	if (!msix_to_apic(addr)) {
+		complain(p, "MSI-X vector %u to %#llx, no APIC's: dropped", v,
+			 (unsigned long long)addr);
+		return;
+	}
+	err = p->kvm ? kvm_msi_route(p->kvm, p->gsi_base + v, addr, data) : 0;
 	if (err)
 		complain(p, "MSI-X vector %u to %#llx/%#x: KVM says %s", v,
 			 (unsigned long long)addr, data, strerror(-err));

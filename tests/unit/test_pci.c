@@ -359,6 +359,45 @@ TEST(msix_masking_and_pending)
 	teardown();
 }
 
+/*
+ * On x86 an MSI is a write to the local APICs' window, 0xfee00000-
+ * 0xfeefffff; anywhere else it is a memory write that interrupts no CPU.
+ * KVM would take any address for the APIC's, so a guest could send
+ * itself any vector, NMI or INIT through a device: vector 0 to address 0
+ * reached CPU 0 (lguest-hostile's msix-bad-message).  Such a message is
+ * dropped, not left pending; the same vector to the APIC goes out.
+ */
+TEST(msix_message_outside_apic_window_is_no_interrupt)
+{
+	static const u32 bad[][2] = {
+		{0x00000000, 0},
+		{0x12345000, 0},
+		{0xfed00000, 0},
+		{0xfee00000, 1}, /* above 4 GiB */
+	};
+	u64 e = VPCI_MSIX_TABLE;
+
+	setup();
+	enable_memory();
+	cfg_wr(SLOT, msix_cap() + PCI_MSIX_FLAGS, 2, PCI_MSIX_FLAGS_ENABLE);
+	bar_wr(VIRTIO_PCI_COMMON_MSIX, 2, 0);
+	fd_log_start();
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		bar_wr(e + PCI_MSIX_ENTRY_LOWER_ADDR, 4, bad[i][0]);
+		bar_wr(e + PCI_MSIX_ENTRY_UPPER_ADDR, 4, bad[i][1]);
+		bar_wr(e + PCI_MSIX_ENTRY_DATA, 4, 0x40);
+		bar_wr(e + PCI_MSIX_ENTRY_VECTOR_CTRL, 4, 0);
+		device_config_changed(&p.dev);
+		CHECK(!fired(0));
+		CHECK_EQ(bar_rd(VPCI_MSIX_PBA, 4), 0);
+	}
+	fd_log_end();
+	program_vector(0, false);
+	device_config_changed(&p.dev);
+	CHECK(fired(0));
+	teardown();
+}
+
 /* Without MSI-X: the ISR says why, and reading it clears it (4.1.4.5). */
 TEST(spec_4_1_4_5_isr_read_clears)
 {
@@ -443,6 +482,7 @@ int main(void)
 		T(bar_sizing_and_decoding),
 		T(queue_interrupts_through_its_vector),
 		T(msix_masking_and_pending),
+		T(msix_message_outside_apic_window_is_no_interrupt),
 		T(spec_4_1_4_5_isr_read_clears),
 		T(spec_4_1_3_1_natural_width),
 		T(spec_4_1_4_9_pci_cfg_window),
