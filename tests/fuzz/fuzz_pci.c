@@ -11,7 +11,7 @@
  *
  * After every access we check what the function promises whatever the
  * driver does: no bit of config space changes that the hardware would not
- * let change; BAR 0 decodes exactly where its register and the command
+ * let change (the Interrupt Status bit, read set, has an ISR behind it); BAR 0 decodes exactly where its register and the command
  * register say, inside the bridge's window; a vector is live exactly when
  * it is unmasked and its message goes to the local APIC (anywhere else is
  * no interrupt), a pending bit is only ever set on a masked vector and,
@@ -135,6 +135,10 @@ static void check_config(void)
 		memcpy(&was, init->config + i, 8);
 		memcpy(&w, f->wmask + i, 8);
 		memcpy(&w1c, f->w1cmask + i, 8);
+		/* The status register's Interrupt Status bit is the
+		 * device's to show (PCI 3.0, 6.2.3). */
+		if (i == 0)
+			w |= (u64)PCI_STATUS_INTERRUPT << 8 * PCI_STATUS;
 		if ((now ^ was) & ~(w | w1c))
 			abort();
 	}
@@ -260,6 +264,13 @@ static void cfg_access(const u8 *op, bool write)
 	    (fn || !host.slot[slot] || len > 4 || reg % len ||
 	     reg + len > PCI_CFG_BYTES) &&
 	    memcmp(data, ones, len))
+		abort();
+	/* Interrupt Status read set: the ISR is (queue threads only ever
+	 * add to it, and only we clear it), and MSI-X is off. */
+	if (!write && slot == SLOT && !fn && len <= 4 && !(reg % len) &&
+	    reg <= PCI_STATUS && reg + len > PCI_STATUS &&
+	    (data[PCI_STATUS - reg] & PCI_STATUS_INTERRUPT) &&
+	    (!atomic_load(&p.isr) || atomic_load(&p.msix.enabled)))
 		abort();
 }
 
