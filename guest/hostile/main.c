@@ -2,10 +2,10 @@
 /*
  * lguest-hostile: a real Linux guest attacks the real Launcher.
  *
- * For each virtio-mmio device but the second disk (our control), and for
- * each case that applies to it, we unbind Linux's driver, drive the
- * device ourselves through /dev/mem with rings in our own pages, break
- * the rules the case is about, and then check that
+ * For each virtio device but the second disk (our control), and for each
+ * case that applies to it, we unbind Linux's driver, drive the device
+ * ourselves (a virtio-mmio window through /dev/mem) with rings in our own
+ * pages, break the rules the case is about, and then check that
  *   - the other devices still work while this one may be broken: the
  *     second disk reads back the data the host put there (md5), and the
  *     rng gives bytes;
@@ -186,14 +186,13 @@ static void check_rng(struct why *why)
 }
 
 /* The network card's interface, whatever Linux named it this time. */
-static void check_net(struct window *w, struct why *why)
+static void check_net(struct dev *d, struct why *why)
 {
 	char pattern[128], cmd[400], out[400];
 	const char *ifname;
 	glob_t g;
 
-	snprintf(pattern, sizeof(pattern),
-		 "/sys/bus/platform/devices/%s/virtio*/net/*", w->name);
+	snprintf(pattern, sizeof(pattern), "%s/virtio*/net/*", d->sysfs);
 	if (glob(pattern, 0, NULL, &g)) {
 		fail(why, "no network interface after rebinding");
 		return;
@@ -232,13 +231,13 @@ static void check_linux(struct target *t, const char *label, struct why *why)
 {
 	switch (t->kind) {
 	case K_BLK:
-		check_md5_rng(t->w->disk, opt.vda_md5, false, why);
+		check_md5_rng(t->d->disk, opt.vda_md5, false, why);
 		break;
 	case K_RNG:
 		check_rng(why);
 		break;
 	case K_NET:
-		check_net(t->w, why);
+		check_net(t->d, why);
 		break;
 	case K_CONSOLE:
 		check_console(label, why);
@@ -276,20 +275,23 @@ static void report(const char *name, const char *device, const char *finding,
 static void run_case(struct target *t, const struct hcase *c)
 {
 	struct why why = {{0}}, others = {{0}}, reset = {{0}}, rebound = {{0}};
+	struct dev *d = t->d;
 	struct vq vq;
 
 	pool_reset();
 	t->label = c->name;
-	if (window_unbind(t->w, &why) == 0)
+	if (d->tr->take(d, &why) == 0)
 		c->run(t, &why);
-	if (t->w->regs) {
+	if (d->regs) {
+		if (d->tr->restore)
+			d->tr->restore(d);
 		check_others(t, &others);
 		pool_reset();
 		if (dev_up(t, &vq, 0, &reset) == 0)
 			good_request(t, &vq, 0, &reset);
-		dev_reset(t->w, &reset);
+		dev_reset(d, &reset);
 	}
-	if (window_bind(t->w, &rebound) == 0)
+	if (d->tr->give(d, &rebound) == 0)
 		check_linux(t, c->name, &rebound);
 	if (others.text[0])
 		fail(&why, "while %s was ours: %s", t->name, others.text);
@@ -299,6 +301,21 @@ static void run_case(struct target *t, const struct hcase *c)
 		fail(&why, "with Linux's driver again: %s", rebound.text);
 	report(c->name, t->name, c->finding, &why);
 }
+
+/* The tables of cases, in the order they run, and the transports each
+ * is for. */
+static const struct {
+	const struct hcase *cases;
+	const unsigned int *n;
+	unsigned int transports;
+} lists[] = {
+	{ring_cases, &ring_ncases, T_MMIO},
+	{status_cases, &status_ncases, T_MMIO},
+	{setup_cases, &setup_ncases, T_MMIO},
+	{transport_cases, &transport_ncases, T_MMIO},
+	{device_cases, &device_ncases, T_MMIO},
+	{net_cases, &net_ncases, T_MMIO},
+};
 
 static void run_list(struct target *t, const struct hcase *cases,
 		     unsigned int n)
@@ -313,36 +330,36 @@ static void run_list(struct target *t, const struct hcase *cases,
 }
 
 /*
- * The targets, one per queue we attack, in window order: the console's
+ * The targets, one per queue we attack, in bus order: the console's
  * transmit queue, the first disk, the rng, the network card's transmit
  * and receive queues.  A console's receive queue is looked at only when
  * there is input for it, so it would tell us nothing.
  */
-static unsigned int find_targets(struct window *win, int n, struct target *t,
+static unsigned int find_targets(struct dev *devs, int n, struct target *t,
 				 unsigned int max)
 {
 	unsigned int nt = 0;
 
 	for (int i = 0; i < n && nt + 2 <= max; i++) {
-		struct window *w = &win[i];
+		struct dev *d = &devs[i];
 
-		switch (w->device_id) {
+		switch (d->device_id) {
 		case VIRTIO_ID_CONSOLE:
 			t[nt++] = (struct target){.name = "console",
 						  .role = R_CONSOLE,
 						  .kind = K_CONSOLE,
-						  .w = w,
+						  .d = d,
 						  .queue = 1,
 						  .answers = true};
 			break;
 		case VIRTIO_ID_BLOCK:
-			if (strcmp(w->disk, "vda"))
+			if (strcmp(d->disk, "vda"))
 				break; /* vdb is the control */
 			t[nt++] = (struct target){
 				.name = "vda",
 				.role = R_VDA,
 				.kind = K_BLK,
-				.w = w,
+				.d = d,
 				.answers = true,
 				.features = 1ULL << VIRTIO_BLK_F_DISCARD |
 					    1ULL << VIRTIO_BLK_F_WRITE_ZEROES};
@@ -351,20 +368,20 @@ static unsigned int find_targets(struct window *win, int n, struct target *t,
 			t[nt++] = (struct target){.name = "rng",
 						  .role = R_RNG,
 						  .kind = K_RNG,
-						  .w = w,
+						  .d = d,
 						  .answers = true};
 			break;
 		case VIRTIO_ID_NET:
 			t[nt++] = (struct target){.name = "net",
 						  .role = R_NET,
 						  .kind = K_NET,
-						  .w = w,
+						  .d = d,
 						  .queue = 1,
 						  .answers = true};
 			t[nt++] = (struct target){.name = "net-rx",
 						  .role = R_NET_RX,
 						  .kind = K_NET,
-						  .w = w};
+						  .d = d};
 			break;
 		}
 	}
@@ -373,7 +390,7 @@ static unsigned int find_targets(struct window *win, int n, struct target *t,
 
 int main(void)
 {
-	struct window win[8];
+	struct dev devs[8];
 	struct target targets[8];
 	struct why why = {{0}};
 	unsigned int nt;
@@ -387,9 +404,11 @@ int main(void)
 	why.text[0] = '\0';
 	if (pool_init())
 		return 1;
-	n = windows_find(win, ARRAY_SIZE(win));
-	nt = find_targets(win, n, targets, ARRAY_SIZE(targets));
-	printf("hostile: %d windows, RAM ends at %#llx\n", n,
+	ram_find();
+	n = mmio_find(devs, ARRAY_SIZE(devs));
+	nt = find_targets(devs, n, targets, ARRAY_SIZE(targets));
+	printf("hostile: %d devices on %s, RAM ends at %#llx\n", n,
+	       n > 0 ? devs[0].tr->name : "no transport",
 	       (unsigned long long)ram_end);
 
 	/* Before any attack, everything works. */
@@ -403,15 +422,12 @@ int main(void)
 		if (opt.device[0] && strcmp(opt.device, targets[i].name))
 			continue;
 		/* hostile_repeat=N: each case N times over, for flakes. */
-		for (int round = 0; round < atoi(opt.repeat) || !round;
-		     round++) {
-			run_list(&targets[i], ring_cases, ring_ncases);
-			run_list(&targets[i], status_cases, status_ncases);
-			run_list(&targets[i], transport_cases,
-				 transport_ncases);
-			run_list(&targets[i], device_cases, device_ncases);
-			run_list(&targets[i], net_cases, net_ncases);
-		}
+		for (int round = 0; round < atoi(opt.repeat) || !round; round++)
+			for (unsigned int l = 0; l < ARRAY_SIZE(lists); l++)
+				if (lists[l].transports &
+				    targets[i].d->tr->mask)
+					run_list(&targets[i], lists[l].cases,
+						 *lists[l].n);
 	}
 	printf("hostile: done %u cases, %u failed\n", ran, failed);
 	return failed ? 1 : 0;
