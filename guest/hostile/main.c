@@ -20,7 +20,10 @@
  * The kernel command line carries what the host knows:
  * hostile_vda_md5= and hostile_vdb_md5= (of each disk's first 256 KiB),
  * hostile_ip= and hostile_peer= (our address and the tap's), and for
- * debugging hostile_only=CASE, hostile_device=NAME and hostile_repeat=N.
+ * debugging hostile_only=CASE[,CASE...], hostile_device=NAME[,NAME...],
+ * hostile_repeat=N and hostile_times=1 (a "hostile-time:" line after each
+ * case: milliseconds taking the device and running the case, then each
+ * check after it).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,8 +42,8 @@
 #include "hostile.h"
 
 static struct {
-	char vda_md5[40], vdb_md5[40], ip[32], peer[32], only[64], device[32];
-	char repeat[8];
+	char vda_md5[40], vdb_md5[40], ip[32], peer[32], only[512], device[64];
+	char repeat[8], times[4];
 } opt = {.ip = "169.254.45.2", .peer = "169.254.45.1"};
 
 static void read_cmdline(void)
@@ -57,6 +60,7 @@ static void read_cmdline(void)
 		{"hostile_only=", opt.only, sizeof(opt.only)},
 		{"hostile_device=", opt.device, sizeof(opt.device)},
 		{"hostile_repeat=", opt.repeat, sizeof(opt.repeat)},
+		{"hostile_times=", opt.times, sizeof(opt.times)},
 	};
 	char line[2048], *save = NULL, *arg;
 	FILE *f = fopen("/proc/cmdline", "r");
@@ -276,23 +280,30 @@ static void run_case(struct target *t, const struct hcase *c)
 {
 	struct why why = {{0}}, others = {{0}}, reset = {{0}}, rebound = {{0}};
 	struct dev *d = t->d;
+	long at[6] = {now_ms()};
 	struct vq vq;
 
 	pool_reset();
 	t->label = c->name;
 	if (d->tr->take(d, &why) == 0)
 		c->run(t, &why);
+	at[1] = at[2] = at[3] = now_ms();
 	if (d->regs) {
 		if (d->tr->restore)
 			d->tr->restore(d);
 		check_others(t, &others);
+		at[2] = now_ms();
 		pool_reset();
 		if (dev_up(t, &vq, 0, &reset) == 0)
 			good_request(t, &vq, 0, &reset);
 		dev_reset(d, &reset);
+		at[3] = now_ms();
 	}
-	if (d->tr->give(d, &rebound) == 0)
+	if (d->tr->give(d, &rebound) == 0) {
+		at[4] = now_ms();
 		check_linux(t, c->name, &rebound);
+	}
+	at[5] = now_ms();
 	if (others.text[0])
 		fail(&why, "while %s was ours: %s", t->name, others.text);
 	if (reset.text[0])
@@ -300,6 +311,24 @@ static void run_case(struct target *t, const struct hcase *c)
 	if (rebound.text[0])
 		fail(&why, "with Linux's driver again: %s", rebound.text);
 	report(c->name, t->name, c->finding, &why);
+	if (opt.times[0] == '1')
+		printf("hostile-time: %s %s: %ld ms, then %ld ms of checks "
+		       "(others %ld, reset %ld, rebind %ld, Linux's %ld)\n",
+		       c->name, t->name, at[1] - at[0], at[5] - at[1],
+		       at[2] - at[1], at[3] - at[2], at[4] ? at[4] - at[3] : 0,
+		       at[4] ? at[5] - at[4] : 0);
+}
+
+/* Is (name) in (list), names separated by commas? */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p;
+	     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
 }
 
 /* The tables of cases, in the order they run, and the transports each
@@ -323,7 +352,7 @@ static void run_list(struct target *t, const struct hcase *cases,
 	for (unsigned int i = 0; i < n; i++) {
 		if (!(cases[i].roles & t->role))
 			continue;
-		if (opt.only[0] && strcmp(opt.only, cases[i].name))
+		if (opt.only[0] && !listed(opt.only, cases[i].name))
 			continue;
 		run_case(t, &cases[i]);
 	}
@@ -393,6 +422,7 @@ int main(void)
 	struct dev devs[8];
 	struct target targets[8];
 	struct why why = {{0}};
+	long begin = now_ms();
 	unsigned int nt;
 	int n;
 
@@ -419,7 +449,7 @@ int main(void)
 	report("baseline", "all", NULL, &why);
 
 	for (unsigned int i = 0; i < nt; i++) {
-		if (opt.device[0] && strcmp(opt.device, targets[i].name))
+		if (opt.device[0] && !listed(opt.device, targets[i].name))
 			continue;
 		/* hostile_repeat=N: each case N times over, for flakes. */
 		for (int round = 0; round < atoi(opt.repeat) || !round; round++)
@@ -429,6 +459,7 @@ int main(void)
 					run_list(&targets[i], lists[l].cases,
 						 *lists[l].n);
 	}
-	printf("hostile: done %u cases, %u failed\n", ran, failed);
+	printf("hostile: done %u cases, %u failed in %ld s\n", ran, failed,
+	       (now_ms() - begin) / 1000);
 	return failed ? 1 : 0;
 }
