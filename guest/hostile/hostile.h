@@ -2,14 +2,16 @@
 /*
  * lguest-hostile: a root process in the default guest that takes each
  * virtio device away from Linux and drives it itself, badly on purpose,
- * to show that the Launcher survives whatever a guest writes.  It drives
- * a transport through one small table of operations (struct transport),
- * so that the cases about rings, status and devices are written once for
- * any; virtio-mmio's windows fill it.  Its files:
+ * to show that the Launcher survives whatever a guest writes.  It speaks
+ * both of the Launcher's transports, virtio-mmio and virtio-pci, through
+ * one small table of operations (struct transport), so that the cases
+ * about rings, status and devices are written once.  Its files:
  *
  *	driver.c	memory the Launcher can see, sysfs, and a minimal
  *			virtio driver over either transport
  *	window.c	virtio-mmio: the windows, /dev/mem, the registers
+ *	function.c	virtio-pci: the functions, config space, capabilities,
+ *			BAR 0, ECAM
  *	ring.c		the malformed-chain table of src/virtio/queue.c
  *	status.c	the device status, feature negotiation, reset storms
  *	setup.c		queue set-up, notifies, device config: any transport
@@ -128,12 +130,13 @@ enum field {
 
 /* Which transport a device is on, and which a table of cases is for. */
 #define T_MMIO (1u << 0)
+#define T_PCI  (1u << 1)
 
 struct dev;
 
 struct transport {
 	const char *name;  /* "virtio-mmio", "virtio-pci" */
-	unsigned int mask; /* T_MMIO */
+	unsigned int mask; /* T_MMIO or T_PCI */
 	u32 (*get)(const struct dev *d, enum field f);
 	void (*set)(const struct dev *d, enum field f, u32 val);
 	/* Notify queue (queue), as a driver does; an absent queue's notify
@@ -149,13 +152,30 @@ struct transport {
 	int (*give)(struct dev *d, struct why *why);
 };
 
-extern const struct transport mmio_transport;
+extern const struct transport mmio_transport, pci_transport;
 
 /* virtio-mmio (window.c): a register of the window, 32 bits at (off), and
  * where the last window ends. */
 u32 mmio_read(const struct dev *d, u32 off);
 void mmio_write(const struct dev *d, u32 off, u32 val);
 extern u64 windows_end;
+
+/* What a virtio-pci function's capabilities say (virtio 1.2, 4.1.4):
+ * where each part lives in BAR 0, which is where the Launcher puts them
+ * all; and its MSI-X table (PCI 3.0, 6.8.2). */
+#define PCI_MAX_QUEUES 8
+struct pci_caps {
+	u32 common, common_len;
+	u32 isr, isr_len;
+	u32 device, device_len; /* 0, 0: no device-specific config */
+	u32 notify, notify_len, mult;
+	u8 cfg_cap;  /* VIRTIO_PCI_CAP_PCI_CFG, in config space */
+	u8 msix_cap; /* the MSI-X capability, in config space */
+	u16 nvec;    /* MSI-X table size */
+	u32 table, pba;
+	u16 num_queues;
+	u16 noff[PCI_MAX_QUEUES]; /* each queue's queue_notify_off */
+};
 
 /* One virtio device and what Linux knows about it. */
 struct dev {
@@ -170,10 +190,16 @@ struct dev {
 	 * bytes from there on are its (the rest of its window or part). */
 	volatile u8 *config;
 	u32 config_span;
+	/* virtio-pci only */
+	unsigned int slot; /* device number on bus 0 */
+	int cfg_fd;	   /* config space, through sysfs */
+	struct pci_caps pci;
+	u8 saved[256]; /* the config header as take() left it */
 };
 
-/* Find the virtio-mmio devices, up to (max): how many, or -1. */
+/* Find the devices of one transport, up to (max): how many, or -1. */
 int mmio_find(struct dev *d, unsigned int max);
+int pci_find(struct dev *d, unsigned int max);
 /* The device ID and disk name, from (d)->sysfs while Linux has it. */
 void dev_identify(struct dev *d);
 
@@ -299,9 +325,13 @@ int expect_broken(struct target *t, struct vq *vq, unsigned int slot,
 struct hcase {
 	const char *name;
 	int (*run)(struct target *t, struct why *why);
-	unsigned int roles;  /* R_*: the targets it is for */
+	unsigned int roles;  /* R_*: the targets it is for; C_CONFIG */
 	const char *finding; /* "4", "6": a known Launcher finding */
 };
+
+/* In (roles): only where the device has device-specific config (a
+ * virtio-pci rng has none). */
+#define C_CONFIG (1u << 8)
 
 extern const struct hcase ring_cases[];
 extern const unsigned int ring_ncases;
@@ -315,5 +345,24 @@ extern const struct hcase device_cases[];
 extern const unsigned int device_ncases;
 extern const struct hcase net_cases[];
 extern const unsigned int net_ncases;
+
+/*
+ * virtio-pci (function.c), for the PCI cases.  Config space goes through
+ * sysfs, with the width asked for (1, 2 or 4); ECAM through /dev/mem,
+ * which needs the kernel's iomem=relaxed (the kernel claims the window).
+ */
+u32 pci_cfg_read(const struct dev *d, u32 off, u32 len);
+void pci_cfg_write(const struct dev *d, u32 off, u32 len, u32 val);
+/* Where a driver notifies queue (queue) in BAR 0 (an absent queue: just
+ * past the last one's). */
+u32 pci_notify_off(const struct dev *d, unsigned int queue);
+/* ECAM, mapped once (1 MiB, bus 0), and its guest-physical (*base). */
+volatile u8 *ecam_map(u64 *base, struct why *why);
+u64 pci_window_free(void); /* an address in the PCI window no BAR uses */
+extern u64 control_bar;	   /* the control disk's BAR 0, or 0 */
+
+/* A register of (width) 1, 2, 4 or 8 bytes at (p). */
+u64 io_read(volatile u8 *p, u32 width);
+void io_write(volatile u8 *p, u32 width, u64 val);
 
 #endif

@@ -4,8 +4,9 @@
  *
  * For each virtio device but the second disk (our control), and for each
  * case that applies to it, we unbind Linux's driver, drive the device
- * ourselves (a virtio-mmio window through /dev/mem) with rings in our own
- * pages, break the rules the case is about, and then check that
+ * ourselves (a virtio-mmio window through /dev/mem, or a virtio-pci
+ * function through sysfs) with rings in our own pages, break the rules
+ * the case is about, and then check that
  *   - the other devices still work while this one may be broken: the
  *     second disk reads back the data the host put there (md5), and the
  *     rng gives bytes;
@@ -24,6 +25,8 @@
  * hostile_repeat=N and hostile_times=1 (a "hostile-time:" line after each
  * case: milliseconds taking the device and running the case, then each
  * check after it).
+ * We use whichever transport the Launcher gave us devices on;
+ * hostile_transport=mmio or =pci insists on one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +46,7 @@
 
 static struct {
 	char vda_md5[40], vdb_md5[40], ip[32], peer[32], only[512], device[64];
-	char repeat[8], times[4];
+	char repeat[8], transport[8], times[4];
 } opt = {.ip = "169.254.45.2", .peer = "169.254.45.1"};
 
 static void read_cmdline(void)
@@ -61,6 +64,7 @@ static void read_cmdline(void)
 		{"hostile_device=", opt.device, sizeof(opt.device)},
 		{"hostile_repeat=", opt.repeat, sizeof(opt.repeat)},
 		{"hostile_times=", opt.times, sizeof(opt.times)},
+		{"hostile_transport=", opt.transport, sizeof(opt.transport)},
 	};
 	char line[2048], *save = NULL, *arg;
 	FILE *f = fopen("/proc/cmdline", "r");
@@ -338,12 +342,12 @@ static const struct {
 	const unsigned int *n;
 	unsigned int transports;
 } lists[] = {
-	{ring_cases, &ring_ncases, T_MMIO},
-	{status_cases, &status_ncases, T_MMIO},
-	{setup_cases, &setup_ncases, T_MMIO},
+	{ring_cases, &ring_ncases, T_MMIO | T_PCI},
+	{status_cases, &status_ncases, T_MMIO | T_PCI},
+	{setup_cases, &setup_ncases, T_MMIO | T_PCI},
 	{transport_cases, &transport_ncases, T_MMIO},
-	{device_cases, &device_ncases, T_MMIO},
-	{net_cases, &net_ncases, T_MMIO},
+	{device_cases, &device_ncases, T_MMIO | T_PCI},
+	{net_cases, &net_ncases, T_MMIO | T_PCI},
 };
 
 static void run_list(struct target *t, const struct hcase *cases,
@@ -351,6 +355,11 @@ static void run_list(struct target *t, const struct hcase *cases,
 {
 	for (unsigned int i = 0; i < n; i++) {
 		if (!(cases[i].roles & t->role))
+			continue;
+		/* A virtio-pci device without a device config capability
+		 * has no config space to abuse. */
+		if ((cases[i].roles & C_CONFIG) && t->d->tr->mask == T_PCI &&
+		    !t->d->pci.device_len)
 			continue;
 		if (opt.only[0] && !listed(opt.only, cases[i].name))
 			continue;
@@ -417,6 +426,19 @@ static unsigned int find_targets(struct dev *devs, int n, struct target *t,
 	return nt;
 }
 
+/* The devices, on the transport the Launcher gave us (or the one
+ * hostile_transport= names). */
+static int find_devices(struct dev *devs, unsigned int max)
+{
+	int n = 0;
+
+	if (strcmp(opt.transport, "pci"))
+		n = mmio_find(devs, max);
+	if (n <= 0 && strcmp(opt.transport, "mmio"))
+		n = pci_find(devs, max);
+	return n;
+}
+
 int main(void)
 {
 	struct dev devs[8];
@@ -435,7 +457,7 @@ int main(void)
 	if (pool_init())
 		return 1;
 	ram_find();
-	n = mmio_find(devs, ARRAY_SIZE(devs));
+	n = find_devices(devs, ARRAY_SIZE(devs));
 	nt = find_targets(devs, n, targets, ARRAY_SIZE(targets));
 	printf("hostile: %d devices on %s, RAM ends at %#llx\n", n,
 	       n > 0 ? devs[0].tr->name : "no transport",

@@ -277,6 +277,7 @@ const struct hcase setup_cases[] = {
 	{"queue-regs-while-live", queue_regs_while_live, R_DEVICES, NULL},
 	{"queue-sel-out-of-range", queue_sel_out_of_range, R_DEVICES, NULL},
 	{"notify-storm", notify_storm, R_DEVICES, NULL},
-	{"config-out-of-range", config_out_of_range, R_DEVICES, NULL},
+	{"config-out-of-range", config_out_of_range, R_DEVICES | C_CONFIG,
+	 NULL},
 };
 const unsigned int setup_ncases = ARRAY_SIZE(setup_cases);

@@ -42,6 +42,7 @@ int mmio_find(struct dev *d, unsigned int max)
 			continue;
 		memset(&d[n], 0, sizeof(d[n]));
 		d[n].tr = &mmio_transport;
+		d[n].cfg_fd = -1;
 		snprintf(d[n].name, sizeof(d[n].name), "%.31s", name);
 		snprintf(d[n].sysfs, sizeof(d[n].sysfs),
 			 "/sys/bus/platform/devices/%s", d[n].name);
