@@ -17,6 +17,9 @@
  *	setup.c		queue set-up, notifies, device config: any transport
  *	transport.c	the virtio-mmio registers: widths, reserved, odd
  *			instructions, unclaimed addresses
+ *	pci.c		virtio-pci: the common config
+ *	bar.c		virtio-pci: the rest of BAR 0, notify, ISR, the
+ *			config access window
  *	devices.c	good requests per device; disk and network abuse
  *	net.c		the network card's receive queue, with frames in it
  *	main.c		the case list, the checks after each case, the output
@@ -341,6 +344,10 @@ extern const struct hcase setup_cases[];
 extern const unsigned int setup_ncases;
 extern const struct hcase transport_cases[];
 extern const unsigned int transport_ncases;
+extern const struct hcase pci_cases[];
+extern const unsigned int pci_ncases;
+extern const struct hcase bar_cases[];
+extern const unsigned int bar_ncases;
 extern const struct hcase device_cases[];
 extern const unsigned int device_ncases;
 extern const struct hcase net_cases[];
@@ -364,5 +371,13 @@ extern u64 control_bar;	   /* the control disk's BAR 0, or 0 */
 /* A register of (width) 1, 2, 4 or 8 bytes at (p). */
 u64 io_read(volatile u8 *p, u32 width);
 void io_write(volatile u8 *p, u32 width, u64 val);
+
+/* pci.c: every field of the common config, read with its own width, into
+ * (v) of COMMON_FIELDS; and whether they read the same now as (before),
+ * or -1 with why, naming what was done in between, (after). */
+#define COMMON_FIELDS 21
+void common_snapshot(const struct dev *d, u32 *v);
+int common_same(const struct dev *d, const u32 *before, const char *after,
+		struct why *why);
 
 #endif

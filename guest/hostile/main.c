@@ -346,6 +346,8 @@ static const struct {
 	{status_cases, &status_ncases, T_MMIO | T_PCI},
 	{setup_cases, &setup_ncases, T_MMIO | T_PCI},
 	{transport_cases, &transport_ncases, T_MMIO},
+	{pci_cases, &pci_ncases, T_PCI},
+	{bar_cases, &bar_ncases, T_PCI},
 	{device_cases, &device_ncases, T_MMIO | T_PCI},
 	{net_cases, &net_ncases, T_MMIO | T_PCI},
 };
