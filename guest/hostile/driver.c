@@ -476,7 +476,8 @@ void vq_push(struct vq *vq, u16 head)
 	vq_kick(vq);
 }
 
-int vq_wait_used(struct vq *vq, int ms, struct vring_used_elem *e)
+static int wait_used(struct vq *vq, int ms, struct vring_used_elem *e,
+		     bool status)
 {
 	long end = now_ms() + ms;
 
@@ -489,12 +490,22 @@ int vq_wait_used(struct vq *vq, int ms, struct vring_used_elem *e)
 			vq->used_idx++;
 			return 1;
 		}
-		if (dev_status(vq->d) & VIRTIO_CONFIG_S_NEEDS_RESET)
+		if (status && dev_status(vq->d) & VIRTIO_CONFIG_S_NEEDS_RESET)
 			return -1;
 		if (now_ms() >= end)
 			return 0;
 		sleep_ms(1);
 	}
+}
+
+int vq_wait_used(struct vq *vq, int ms, struct vring_used_elem *e)
+{
+	return wait_used(vq, ms, e, true);
+}
+
+int vq_wait_ring(struct vq *vq, int ms, struct vring_used_elem *e)
+{
+	return wait_used(vq, ms, e, false);
 }
 
 bool wait_status(struct dev *d, u32 bits, int ms)
@@ -507,6 +518,23 @@ bool wait_status(struct dev *d, u32 bits, int ms)
 		sleep_ms(1);
 	}
 	return true;
+}
+
+bool vq_has_used(const struct vq *vq)
+{
+	return *(volatile u16 *)&vq->used->idx != vq->used_idx;
+}
+
+bool vq_quiet(const struct vq *vq, int ms)
+{
+	long end = now_ms() + ms;
+
+	while (!vq_has_used(vq)) {
+		if (now_ms() >= end)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
 }
 
 u32 isr_wait(struct dev *d, u32 bits, int ms)

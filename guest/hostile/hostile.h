@@ -20,6 +20,7 @@
  *	pci.c		virtio-pci: the common config
  *	bar.c		virtio-pci: the rest of BAR 0, notify, ISR, the
  *			config access window
+ *	ecam.c		PCI config space, the BAR moved, decoding, ECAM
  *	devices.c	good requests per device; disk and network abuse
  *	net.c		the network card's receive queue, with frames in it
  *	main.c		the case list, the checks after each case, the output
@@ -257,6 +258,14 @@ void vq_kick(struct vq *vq);
  * came, -1 if the device set NEEDS_RESET instead.
  */
 int vq_wait_used(struct vq *vq, int ms, struct vring_used_elem *e);
+/* The same by the used ring alone (1 or 0), for when the device's
+ * registers cannot be read: its BAR moved, or not decoding, where a read
+ * of all ones would look like NEEDS_RESET. */
+int vq_wait_ring(struct vq *vq, int ms, struct vring_used_elem *e);
+/* Has the device used anything we have not consumed? */
+bool vq_has_used(const struct vq *vq);
+/* Nothing used for (ms), by the used ring alone, as vq_wait_ring(). */
+bool vq_quiet(const struct vq *vq, int ms);
 /* Wait up to (ms) for (bits) in Status. */
 bool wait_status(struct dev *d, u32 bits, int ms);
 /* Wait up to (ms) for one of (bits) in InterruptStatus or the ISR: what
@@ -348,6 +357,8 @@ extern const struct hcase pci_cases[];
 extern const unsigned int pci_ncases;
 extern const struct hcase bar_cases[];
 extern const unsigned int bar_ncases;
+extern const struct hcase ecam_cases[];
+extern const unsigned int ecam_ncases;
 extern const struct hcase device_cases[];
 extern const unsigned int device_ncases;
 extern const struct hcase net_cases[];
