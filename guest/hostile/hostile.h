@@ -21,6 +21,7 @@
  *	bar.c		virtio-pci: the rest of BAR 0, notify, ISR, the
  *			config access window
  *	ecam.c		PCI config space, the BAR moved, decoding, ECAM
+ *	msix.c		MSI-X, and INTx through uio_pci_generic
  *	devices.c	good requests per device; disk and network abuse
  *	net.c		the network card's receive queue, with frames in it
  *	main.c		the case list, the checks after each case, the output
@@ -359,6 +360,8 @@ extern const struct hcase bar_cases[];
 extern const unsigned int bar_ncases;
 extern const struct hcase ecam_cases[];
 extern const unsigned int ecam_ncases;
+extern const struct hcase msix_cases[];
+extern const unsigned int msix_ncases;
 extern const struct hcase device_cases[];
 extern const unsigned int device_ncases;
 extern const struct hcase net_cases[];

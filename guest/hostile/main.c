@@ -349,6 +349,7 @@ static const struct {
 	{pci_cases, &pci_ncases, T_PCI},
 	{bar_cases, &bar_ncases, T_PCI},
 	{ecam_cases, &ecam_ncases, T_PCI},
+	{msix_cases, &msix_ncases, T_PCI},
 	{device_cases, &device_ncases, T_MMIO | T_PCI},
 	{net_cases, &net_ncases, T_MMIO | T_PCI},
 };
