@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
-#include <linux/virtio_mmio.h>
 #include <linux/virtio_net.h>
 
 #include "hostile.h"
@@ -134,7 +133,7 @@ int good_request(struct target *t, struct vq *vq, unsigned int slot,
 		/* A receive buffer is held for a packet: all we can see is
 		 * that the device did not take it amiss. */
 		sleep_ms(QUIET_MS / 4);
-		if (dev_status(t->w) & VIRTIO_CONFIG_S_NEEDS_RESET) {
+		if (dev_status(t->d) & VIRTIO_CONFIG_S_NEEDS_RESET) {
 			fail(why, "NEEDS_RESET after a good receive buffer");
 			return -1;
 		}
@@ -145,7 +144,7 @@ int good_request(struct target *t, struct vq *vq, unsigned int slot,
 		fail(why, "a good request got no answer in %d ms", ANSWER_MS);
 	if (r < 0)
 		fail(why, "NEEDS_RESET (%#x) after a good request",
-		     dev_status(t->w));
+		     dev_status(t->d));
 	if (r <= 0)
 		return -1;
 	return good_check(t, &e, head, buf, why);
@@ -159,7 +158,7 @@ int good_request(struct target *t, struct vq *vq, unsigned int slot,
  */
 static u32 cfg32(const struct target *t, size_t off)
 {
-	return reg_read(t->w, VIRTIO_MMIO_CONFIG + (u32)off);
+	return config_read32(t->d, (u32)off);
 }
 
 static u64 capacity(const struct target *t)

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hostile driver's plumbing: where the devices are, how we take one
- * from Linux and give it back, memory the Launcher can reach, and a
- * virtio-mmio version 2 driver just good enough to misbehave with
- * (virtio 1.2, section 4.2.3: ACKNOWLEDGE, DRIVER, features, FEATURES_OK,
- * queues, DRIVER_OK).  We have no interrupt handler: we poll the used ring
- * and the Status register.
+ * The hostile driver's plumbing: memory the Launcher can reach, sysfs and
+ * /dev/mem, and a virtio driver just good enough to misbehave with
+ * (virtio 1.2, section 3.1.1: ACKNOWLEDGE, DRIVER, features, FEATURES_OK,
+ * queues, DRIVER_OK), written once over struct transport's registers
+ * (window.c for virtio-mmio, function.c for virtio-pci).  We have no
+ * interrupt handler: we poll the used ring and the device status.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,14 +18,12 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <linux/virtio_config.h>
-#include <linux/virtio_mmio.h>
 
 #include "hostile.h"
 
 #define POOL_PAGES 1024
-#define SYS_MMIO   "/sys/bus/platform/drivers/virtio-mmio"
 
-u64 ram_end, windows_end;
+u64 ram_end;
 
 void fail(struct why *why, const char *fmt, ...)
 {
@@ -49,7 +47,7 @@ void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-static long now_ms(void)
+long now_ms(void)
 {
 	struct timespec ts;
 
@@ -214,81 +212,30 @@ u8 *huge_page(u64 *gpa)
 }
 
 /*
- * Finding the devices.  The Launcher describes each window in its DSDT as
- * an LNRO0005 device, which Linux lists in /proc/iomem by its platform
- * device name:
- *	d0002000-d0002fff : LNRO0005:02
- * While a driver has it, sysfs says what it is: virtioN/device holds the
- * device ID, and a disk has virtioN/block/vdX.
+ * Where RAM ends below the device hole: the top-level "System RAM"
+ * entries of /proc/iomem below 4 GiB.
  */
-static void read_sysfs(struct window *w)
-{
-	char pattern[128], buf[32];
-	glob_t dev, disk;
-	FILE *f;
-
-	snprintf(pattern, sizeof(pattern),
-		 "/sys/bus/platform/devices/%s/virtio*", w->name);
-	if (glob(pattern, 0, NULL, &dev))
-		return;
-	snprintf(pattern, sizeof(pattern), "%s/device", dev.gl_pathv[0]);
-	f = fopen(pattern, "r");
-	if (f) {
-		if (fgets(buf, sizeof(buf), f))
-			w->device_id = strtoul(buf, NULL, 0);
-		fclose(f);
-	}
-	snprintf(pattern, sizeof(pattern), "%s/block/*", dev.gl_pathv[0]);
-	if (!glob(pattern, 0, NULL, &disk)) {
-		snprintf(w->disk, sizeof(w->disk), "%s",
-			 strrchr(disk.gl_pathv[0], '/') + 1);
-		globfree(&disk);
-	}
-	globfree(&dev);
-}
-
-int windows_find(struct window *w, unsigned int max)
+void ram_find(void)
 {
 	char line[200];
-	unsigned int n = 0;
 	FILE *f = fopen("/proc/iomem", "r");
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	while (f && fgets(line, sizeof(line), f)) {
 		unsigned long long start, end;
 		char name[64];
 
-		/* Top-level entries only: the driver's own claim is the
-		 * same range again, indented. */
-		if (sscanf(line, "%llx-%llx : %63[^\n]", &start, &end, name) !=
-		    3)
+		if (line[0] == ' ' || sscanf(line, "%llx-%llx : %63[^\n]",
+					     &start, &end, name) != 3)
 			continue;
-		if (!strcmp(name, "System RAM") && line[0] != ' ' &&
-		    end + 1 > ram_end && end < 0xffffffffULL)
+		if (!strcmp(name, "System RAM") && end + 1 > ram_end &&
+		    end < 0xffffffffULL)
 			ram_end = end + 1;
-		if (line[0] == ' ' || strncmp(name, "LNRO0005:", 9) || n == max)
-			continue;
-		memset(&w[n], 0, sizeof(w[n]));
-		snprintf(w[n].name, sizeof(w[n].name), "%.31s", name);
-		w[n].base = start;
-		w[n].size = end + 1 - start;
-		if (end + 1 > windows_end)
-			windows_end = end + 1;
-		read_sysfs(&w[n]);
-		n++;
 	}
-	fclose(f);
-	return n;
+	if (f)
+		fclose(f);
 }
 
-/*
- * Taking a device from Linux and giving it back.  The kernels run with
- * STRICT_DEVMEM and IO_STRICT_DEVMEM: /dev/mem reaches a window only while
- * no driver claims it, and a driver that claims it again revokes our
- * mapping.  So: unbind, map; unmap, bind.
- */
-static int sysfs_write(const char *path, const char *val, struct why *why)
+int sysfs_write(const char *path, const char *val, struct why *why)
 {
 	int fd = open(path, O_WRONLY);
 	ssize_t r = -1;
@@ -304,6 +251,24 @@ static int sysfs_write(const char *path, const char *val, struct why *why)
 	return 0;
 }
 
+void sysfs_read(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, (int)len, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * /dev/mem.  The kernels run with STRICT_DEVMEM and IO_STRICT_DEVMEM: it
+ * reaches device memory only where no driver claims it, unless the kernel
+ * was booted with iomem=relaxed.
+ */
 volatile u8 *phys_map(u64 addr, size_t len, struct why *why)
 {
 	void *p;
@@ -324,45 +289,39 @@ volatile u8 *phys_map(u64 addr, size_t len, struct why *why)
 	return p;
 }
 
-int window_unbind(struct window *w, struct why *why)
+/*
+ * While a driver has a device, sysfs says what it is: virtioN/device holds
+ * the device ID, and a disk has virtioN/block/vdX.
+ */
+void dev_identify(struct dev *d)
 {
-	if (sysfs_write(SYS_MMIO "/unbind", w->name, why))
-		return -1;
-	w->regs = phys_map(w->base, w->size, why);
-	if (!w->regs)
-		return -1;
-	if (reg_read(w, VIRTIO_MMIO_MAGIC_VALUE) != 0x74726976 ||
-	    reg_read(w, VIRTIO_MMIO_DEVICE_ID) != w->device_id) {
-		fail(why, "%s: magic %#x, device %u: not the device sysfs said",
-		     w->name, reg_read(w, VIRTIO_MMIO_MAGIC_VALUE),
-		     reg_read(w, VIRTIO_MMIO_DEVICE_ID));
-		return -1;
+	char pattern[160], buf[32];
+	glob_t dev, disk;
+
+	snprintf(pattern, sizeof(pattern), "%s/virtio*", d->sysfs);
+	if (glob(pattern, 0, NULL, &dev))
+		return;
+	snprintf(pattern, sizeof(pattern), "%s/device", dev.gl_pathv[0]);
+	sysfs_read(pattern, buf, sizeof(buf));
+	if (buf[0])
+		d->device_id = strtoul(buf, NULL, 0);
+	snprintf(pattern, sizeof(pattern), "%s/block/*", dev.gl_pathv[0]);
+	if (!glob(pattern, 0, NULL, &disk)) {
+		snprintf(d->disk, sizeof(d->disk), "%s",
+			 strrchr(disk.gl_pathv[0], '/') + 1);
+		globfree(&disk);
 	}
-	return 0;
+	globfree(&dev);
 }
 
-int window_bind(struct window *w, struct why *why)
+u32 dev_status(const struct dev *d)
 {
-	if (w->regs) {
-		munmap((void *)w->regs, w->size);
-		w->regs = NULL;
-	}
-	return sysfs_write(SYS_MMIO "/bind", w->name, why);
+	return dev_get(d, F_STATUS);
 }
 
-u32 reg_read(const struct window *w, u32 off)
+u32 config_read32(const struct dev *d, u32 off)
 {
-	return *(const volatile u32 *)(w->regs + off);
-}
-
-void reg_write(const struct window *w, u32 off, u32 val)
-{
-	*(volatile u32 *)(w->regs + off) = val;
-}
-
-u32 dev_status(const struct window *w)
-{
-	return reg_read(w, VIRTIO_MMIO_STATUS);
+	return *(const volatile u32 *)(d->config + off);
 }
 
 /*
@@ -370,38 +329,38 @@ u32 dev_status(const struct window *w)
  * the write returns: the Launcher joins the queue threads while it holds
  * the exit, so nothing of the old driver's is touched after this.
  */
-int dev_reset(struct window *w, struct why *why)
+int dev_reset(struct dev *d, struct why *why)
 {
-	reg_write(w, VIRTIO_MMIO_STATUS, 0);
-	if (dev_status(w) != 0) {
-		fail(why, "Status reads %#x after a reset", dev_status(w));
+	dev_set(d, F_STATUS, 0);
+	if (dev_status(d) != 0) {
+		fail(why, "Status reads %#x after a reset", dev_status(d));
 		return -1;
 	}
 	return 0;
 }
 
-int dev_features(struct window *w, u64 want, u64 *got, struct why *why)
+int dev_features(struct dev *d, u64 want, u64 *got, struct why *why)
 {
 	u64 offered, accept;
 
-	if (dev_reset(w, why))
+	if (dev_reset(d, why))
 		return -1;
-	reg_write(w, VIRTIO_MMIO_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE);
-	reg_write(w, VIRTIO_MMIO_STATUS,
-		  VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	reg_write(w, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
-	offered = (u64)reg_read(w, VIRTIO_MMIO_DEVICE_FEATURES) << 32;
-	reg_write(w, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
-	offered |= reg_read(w, VIRTIO_MMIO_DEVICE_FEATURES);
+	dev_set(d, F_STATUS, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	dev_set(d, F_STATUS,
+		VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	dev_set(d, F_DEVICE_FEATURES_SEL, 1);
+	offered = (u64)dev_get(d, F_DEVICE_FEATURES) << 32;
+	dev_set(d, F_DEVICE_FEATURES_SEL, 0);
+	offered |= dev_get(d, F_DEVICE_FEATURES);
 	accept = offered & want;
-	reg_write(w, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	reg_write(w, VIRTIO_MMIO_DRIVER_FEATURES, (u32)accept);
-	reg_write(w, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	reg_write(w, VIRTIO_MMIO_DRIVER_FEATURES, (u32)(accept >> 32));
-	reg_write(w, VIRTIO_MMIO_STATUS,
-		  VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-			  VIRTIO_CONFIG_S_FEATURES_OK);
-	if (!(dev_status(w) & VIRTIO_CONFIG_S_FEATURES_OK)) {
+	dev_set(d, F_DRIVER_FEATURES_SEL, 0);
+	dev_set(d, F_DRIVER_FEATURES, (u32)accept);
+	dev_set(d, F_DRIVER_FEATURES_SEL, 1);
+	dev_set(d, F_DRIVER_FEATURES, (u32)(accept >> 32));
+	dev_set(d, F_STATUS,
+		VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+			VIRTIO_CONFIG_S_FEATURES_OK);
+	if (!(dev_status(d) & VIRTIO_CONFIG_S_FEATURES_OK)) {
 		fail(why, "FEATURES_OK refused for features %#llx",
 		     (unsigned long long)accept);
 		return -1;
@@ -415,13 +374,13 @@ int dev_features(struct window *w, u64 want, u64 *got, struct why *why)
  * Our rings, all in one page for QSIZE 16: the descriptor table (256
  * bytes) at 0, the available ring (38) at 256, the used ring (134) at 512.
  */
-int vq_prepare(struct vq *vq, struct window *w, unsigned int index,
+int vq_prepare(struct vq *vq, struct dev *d, unsigned int index,
 	       struct why *why)
 {
 	u32 max;
 
 	memset(vq, 0, sizeof(*vq));
-	vq->w = w;
+	vq->d = d;
 	vq->index = index;
 	vq->num = QSIZE;
 	vq->ring = page_alloc();
@@ -436,40 +395,40 @@ int vq_prepare(struct vq *vq, struct window *w, unsigned int index,
 	vq->avail_gpa = vq->ring->gpa + 256;
 	vq->used_gpa = vq->ring->gpa + 512;
 
-	reg_write(w, VIRTIO_MMIO_QUEUE_SEL, index);
-	max = reg_read(w, VIRTIO_MMIO_QUEUE_NUM_MAX);
+	dev_set(d, F_QUEUE_SEL, index);
+	max = dev_get(d, F_QUEUE_NUM_MAX);
 	if (max < QSIZE) {
 		fail(why, "queue %u: QueueNumMax %u", index, max);
 		return -1;
 	}
-	reg_write(w, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
-	reg_write(w, VIRTIO_MMIO_QUEUE_DESC_LOW, (u32)vq->desc_gpa);
-	reg_write(w, VIRTIO_MMIO_QUEUE_DESC_HIGH, (u32)(vq->desc_gpa >> 32));
-	reg_write(w, VIRTIO_MMIO_QUEUE_AVAIL_LOW, (u32)vq->avail_gpa);
-	reg_write(w, VIRTIO_MMIO_QUEUE_AVAIL_HIGH, (u32)(vq->avail_gpa >> 32));
-	reg_write(w, VIRTIO_MMIO_QUEUE_USED_LOW, (u32)vq->used_gpa);
-	reg_write(w, VIRTIO_MMIO_QUEUE_USED_HIGH, (u32)(vq->used_gpa >> 32));
+	dev_set(d, F_QUEUE_NUM, QSIZE);
+	dev_set(d, F_QUEUE_DESC_LOW, (u32)vq->desc_gpa);
+	dev_set(d, F_QUEUE_DESC_HIGH, (u32)(vq->desc_gpa >> 32));
+	dev_set(d, F_QUEUE_AVAIL_LOW, (u32)vq->avail_gpa);
+	dev_set(d, F_QUEUE_AVAIL_HIGH, (u32)(vq->avail_gpa >> 32));
+	dev_set(d, F_QUEUE_USED_LOW, (u32)vq->used_gpa);
+	dev_set(d, F_QUEUE_USED_HIGH, (u32)(vq->used_gpa >> 32));
 	return 0;
 }
 
 int vq_ready(struct vq *vq, struct why *why)
 {
-	reg_write(vq->w, VIRTIO_MMIO_QUEUE_SEL, vq->index);
-	reg_write(vq->w, VIRTIO_MMIO_QUEUE_READY, 1);
-	if (reg_read(vq->w, VIRTIO_MMIO_QUEUE_READY) != 1) {
+	dev_set(vq->d, F_QUEUE_SEL, vq->index);
+	dev_set(vq->d, F_QUEUE_READY, 1);
+	if (dev_get(vq->d, F_QUEUE_READY) != 1) {
 		fail(why, "queue %u: QueueReady reads %u", vq->index,
-		     reg_read(vq->w, VIRTIO_MMIO_QUEUE_READY));
+		     dev_get(vq->d, F_QUEUE_READY));
 		return -1;
 	}
 	return 0;
 }
 
-void dev_driver_ok(struct window *w)
+void dev_driver_ok(struct dev *d)
 {
-	reg_write(w, VIRTIO_MMIO_STATUS,
-		  VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-			  VIRTIO_CONFIG_S_FEATURES_OK |
-			  VIRTIO_CONFIG_S_DRIVER_OK);
+	dev_set(d, F_STATUS,
+		VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+			VIRTIO_CONFIG_S_FEATURES_OK |
+			VIRTIO_CONFIG_S_DRIVER_OK);
 }
 
 int dev_up(struct target *t, struct vq *vq, u64 drop, struct why *why)
@@ -479,10 +438,10 @@ int dev_up(struct target *t, struct vq *vq, u64 drop, struct why *why)
 		    1ULL << VIRTIO_RING_F_EVENT_IDX) &
 		   ~drop;
 
-	if (dev_features(t->w, want, NULL, why) ||
-	    vq_prepare(vq, t->w, t->queue, why) || vq_ready(vq, why))
+	if (dev_features(t->d, want, NULL, why) ||
+	    vq_prepare(vq, t->d, t->queue, why) || vq_ready(vq, why))
 		return -1;
-	dev_driver_ok(t->w);
+	dev_driver_ok(t->d);
 	return 0;
 }
 
@@ -508,7 +467,7 @@ void vq_push_quiet(struct vq *vq, u16 head)
 
 void vq_kick(struct vq *vq)
 {
-	reg_write(vq->w, VIRTIO_MMIO_QUEUE_NOTIFY, vq->index);
+	vq->d->tr->kick(vq->d, vq->index);
 }
 
 void vq_push(struct vq *vq, u16 head)
@@ -517,7 +476,8 @@ void vq_push(struct vq *vq, u16 head)
 	vq_kick(vq);
 }
 
-int vq_wait_used(struct vq *vq, int ms, struct vring_used_elem *e)
+static int wait_used(struct vq *vq, int ms, struct vring_used_elem *e,
+		     bool status)
 {
 	long end = now_ms() + ms;
 
@@ -530,7 +490,7 @@ int vq_wait_used(struct vq *vq, int ms, struct vring_used_elem *e)
 			vq->used_idx++;
 			return 1;
 		}
-		if (dev_status(vq->w) & VIRTIO_CONFIG_S_NEEDS_RESET)
+		if (status && dev_status(vq->d) & VIRTIO_CONFIG_S_NEEDS_RESET)
 			return -1;
 		if (now_ms() >= end)
 			return 0;
@@ -538,14 +498,51 @@ int vq_wait_used(struct vq *vq, int ms, struct vring_used_elem *e)
 	}
 }
 
-bool wait_status(struct window *w, u32 bits, int ms)
+int vq_wait_used(struct vq *vq, int ms, struct vring_used_elem *e)
+{
+	return wait_used(vq, ms, e, true);
+}
+
+int vq_wait_ring(struct vq *vq, int ms, struct vring_used_elem *e)
+{
+	return wait_used(vq, ms, e, false);
+}
+
+bool wait_status(struct dev *d, u32 bits, int ms)
 {
 	long end = now_ms() + ms;
 
-	while ((dev_status(w) & bits) != bits) {
+	while ((dev_status(d) & bits) != bits) {
 		if (now_ms() >= end)
 			return false;
 		sleep_ms(1);
 	}
 	return true;
+}
+
+bool vq_has_used(const struct vq *vq)
+{
+	return *(volatile u16 *)&vq->used->idx != vq->used_idx;
+}
+
+bool vq_quiet(const struct vq *vq, int ms)
+{
+	long end = now_ms() + ms;
+
+	while (!vq_has_used(vq)) {
+		if (now_ms() >= end)
+			return true;
+		sleep_ms(1);
+	}
+	return false;
+}
+
+u32 isr_wait(struct dev *d, u32 bits, int ms)
+{
+	long end = now_ms() + ms;
+	u32 isr = 0;
+
+	while (!((isr |= dev_get(d, F_ISR)) & bits) && now_ms() < end)
+		sleep_ms(1);
+	return isr;
 }

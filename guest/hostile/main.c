@@ -2,10 +2,11 @@
 /*
  * lguest-hostile: a real Linux guest attacks the real Launcher.
  *
- * For each virtio-mmio device but the second disk (our control), and for
- * each case that applies to it, we unbind Linux's driver, drive the
- * device ourselves through /dev/mem with rings in our own pages, break
- * the rules the case is about, and then check that
+ * For each virtio device but the second disk (our control), and for each
+ * case that applies to it, we unbind Linux's driver, drive the device
+ * ourselves (a virtio-mmio window through /dev/mem, or a virtio-pci
+ * function through sysfs) with rings in our own pages, break the rules
+ * the case is about, and then check that
  *   - the other devices still work while this one may be broken: the
  *     second disk reads back the data the host put there (md5), and the
  *     rng gives bytes;
@@ -20,7 +21,12 @@
  * The kernel command line carries what the host knows:
  * hostile_vda_md5= and hostile_vdb_md5= (of each disk's first 256 KiB),
  * hostile_ip= and hostile_peer= (our address and the tap's), and for
- * debugging hostile_only=CASE, hostile_device=NAME and hostile_repeat=N.
+ * debugging hostile_only=CASE[,CASE...], hostile_device=NAME[,NAME...],
+ * hostile_repeat=N and hostile_times=1 (a "hostile-time:" line after each
+ * case: milliseconds taking the device and running the case, then each
+ * check after it).
+ * We use whichever transport the Launcher gave us devices on;
+ * hostile_transport=mmio or =pci insists on one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -39,8 +45,8 @@
 #include "hostile.h"
 
 static struct {
-	char vda_md5[40], vdb_md5[40], ip[32], peer[32], only[64], device[32];
-	char repeat[8];
+	char vda_md5[40], vdb_md5[40], ip[32], peer[32], only[512], device[64];
+	char repeat[8], transport[8], times[4];
 } opt = {.ip = "169.254.45.2", .peer = "169.254.45.1"};
 
 static void read_cmdline(void)
@@ -57,6 +63,8 @@ static void read_cmdline(void)
 		{"hostile_only=", opt.only, sizeof(opt.only)},
 		{"hostile_device=", opt.device, sizeof(opt.device)},
 		{"hostile_repeat=", opt.repeat, sizeof(opt.repeat)},
+		{"hostile_times=", opt.times, sizeof(opt.times)},
+		{"hostile_transport=", opt.transport, sizeof(opt.transport)},
 	};
 	char line[2048], *save = NULL, *arg;
 	FILE *f = fopen("/proc/cmdline", "r");
@@ -186,14 +194,13 @@ static void check_rng(struct why *why)
 }
 
 /* The network card's interface, whatever Linux named it this time. */
-static void check_net(struct window *w, struct why *why)
+static void check_net(struct dev *d, struct why *why)
 {
 	char pattern[128], cmd[400], out[400];
 	const char *ifname;
 	glob_t g;
 
-	snprintf(pattern, sizeof(pattern),
-		 "/sys/bus/platform/devices/%s/virtio*/net/*", w->name);
+	snprintf(pattern, sizeof(pattern), "%s/virtio*/net/*", d->sysfs);
 	if (glob(pattern, 0, NULL, &g)) {
 		fail(why, "no network interface after rebinding");
 		return;
@@ -232,13 +239,13 @@ static void check_linux(struct target *t, const char *label, struct why *why)
 {
 	switch (t->kind) {
 	case K_BLK:
-		check_md5_rng(t->w->disk, opt.vda_md5, false, why);
+		check_md5_rng(t->d->disk, opt.vda_md5, false, why);
 		break;
 	case K_RNG:
 		check_rng(why);
 		break;
 	case K_NET:
-		check_net(t->w, why);
+		check_net(t->d, why);
 		break;
 	case K_CONSOLE:
 		check_console(label, why);
@@ -276,21 +283,31 @@ static void report(const char *name, const char *device, const char *finding,
 static void run_case(struct target *t, const struct hcase *c)
 {
 	struct why why = {{0}}, others = {{0}}, reset = {{0}}, rebound = {{0}};
+	struct dev *d = t->d;
+	long at[6] = {now_ms()};
 	struct vq vq;
 
 	pool_reset();
 	t->label = c->name;
-	if (window_unbind(t->w, &why) == 0)
+	if (d->tr->take(d, &why) == 0)
 		c->run(t, &why);
-	if (t->w->regs) {
+	at[1] = at[2] = at[3] = now_ms();
+	if (d->regs) {
+		if (d->tr->restore)
+			d->tr->restore(d);
 		check_others(t, &others);
+		at[2] = now_ms();
 		pool_reset();
 		if (dev_up(t, &vq, 0, &reset) == 0)
 			good_request(t, &vq, 0, &reset);
-		dev_reset(t->w, &reset);
+		dev_reset(d, &reset);
+		at[3] = now_ms();
 	}
-	if (window_bind(t->w, &rebound) == 0)
+	if (d->tr->give(d, &rebound) == 0) {
+		at[4] = now_ms();
 		check_linux(t, c->name, &rebound);
+	}
+	at[5] = now_ms();
 	if (others.text[0])
 		fail(&why, "while %s was ours: %s", t->name, others.text);
 	if (reset.text[0])
@@ -298,7 +315,44 @@ static void run_case(struct target *t, const struct hcase *c)
 	if (rebound.text[0])
 		fail(&why, "with Linux's driver again: %s", rebound.text);
 	report(c->name, t->name, c->finding, &why);
+	if (opt.times[0] == '1')
+		printf("hostile-time: %s %s: %ld ms, then %ld ms of checks "
+		       "(others %ld, reset %ld, rebind %ld, Linux's %ld)\n",
+		       c->name, t->name, at[1] - at[0], at[5] - at[1],
+		       at[2] - at[1], at[3] - at[2], at[4] ? at[4] - at[3] : 0,
+		       at[4] ? at[5] - at[4] : 0);
 }
+
+/* Is (name) in (list), names separated by commas? */
+static bool listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p;
+	     p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+/* The tables of cases, in the order they run, and the transports each
+ * is for. */
+static const struct {
+	const struct hcase *cases;
+	const unsigned int *n;
+	unsigned int transports;
+} lists[] = {
+	{ring_cases, &ring_ncases, T_MMIO | T_PCI},
+	{status_cases, &status_ncases, T_MMIO | T_PCI},
+	{setup_cases, &setup_ncases, T_MMIO | T_PCI},
+	{transport_cases, &transport_ncases, T_MMIO},
+	{pci_cases, &pci_ncases, T_PCI},
+	{bar_cases, &bar_ncases, T_PCI},
+	{ecam_cases, &ecam_ncases, T_PCI},
+	{msix_cases, &msix_ncases, T_PCI},
+	{device_cases, &device_ncases, T_MMIO | T_PCI},
+	{net_cases, &net_ncases, T_MMIO | T_PCI},
+};
 
 static void run_list(struct target *t, const struct hcase *cases,
 		     unsigned int n)
@@ -306,43 +360,48 @@ static void run_list(struct target *t, const struct hcase *cases,
 	for (unsigned int i = 0; i < n; i++) {
 		if (!(cases[i].roles & t->role))
 			continue;
-		if (opt.only[0] && strcmp(opt.only, cases[i].name))
+		/* A virtio-pci device without a device config capability
+		 * has no config space to abuse. */
+		if ((cases[i].roles & C_CONFIG) && t->d->tr->mask == T_PCI &&
+		    !t->d->pci.device_len)
+			continue;
+		if (opt.only[0] && !listed(opt.only, cases[i].name))
 			continue;
 		run_case(t, &cases[i]);
 	}
 }
 
 /*
- * The targets, one per queue we attack, in window order: the console's
+ * The targets, one per queue we attack, in bus order: the console's
  * transmit queue, the first disk, the rng, the network card's transmit
  * and receive queues.  A console's receive queue is looked at only when
  * there is input for it, so it would tell us nothing.
  */
-static unsigned int find_targets(struct window *win, int n, struct target *t,
+static unsigned int find_targets(struct dev *devs, int n, struct target *t,
 				 unsigned int max)
 {
 	unsigned int nt = 0;
 
 	for (int i = 0; i < n && nt + 2 <= max; i++) {
-		struct window *w = &win[i];
+		struct dev *d = &devs[i];
 
-		switch (w->device_id) {
+		switch (d->device_id) {
 		case VIRTIO_ID_CONSOLE:
 			t[nt++] = (struct target){.name = "console",
 						  .role = R_CONSOLE,
 						  .kind = K_CONSOLE,
-						  .w = w,
+						  .d = d,
 						  .queue = 1,
 						  .answers = true};
 			break;
 		case VIRTIO_ID_BLOCK:
-			if (strcmp(w->disk, "vda"))
+			if (strcmp(d->disk, "vda"))
 				break; /* vdb is the control */
 			t[nt++] = (struct target){
 				.name = "vda",
 				.role = R_VDA,
 				.kind = K_BLK,
-				.w = w,
+				.d = d,
 				.answers = true,
 				.features = 1ULL << VIRTIO_BLK_F_DISCARD |
 					    1ULL << VIRTIO_BLK_F_WRITE_ZEROES};
@@ -351,31 +410,45 @@ static unsigned int find_targets(struct window *win, int n, struct target *t,
 			t[nt++] = (struct target){.name = "rng",
 						  .role = R_RNG,
 						  .kind = K_RNG,
-						  .w = w,
+						  .d = d,
 						  .answers = true};
 			break;
 		case VIRTIO_ID_NET:
 			t[nt++] = (struct target){.name = "net",
 						  .role = R_NET,
 						  .kind = K_NET,
-						  .w = w,
+						  .d = d,
 						  .queue = 1,
 						  .answers = true};
 			t[nt++] = (struct target){.name = "net-rx",
 						  .role = R_NET_RX,
 						  .kind = K_NET,
-						  .w = w};
+						  .d = d};
 			break;
 		}
 	}
 	return nt;
 }
 
+/* The devices, on the transport the Launcher gave us (or the one
+ * hostile_transport= names). */
+static int find_devices(struct dev *devs, unsigned int max)
+{
+	int n = 0;
+
+	if (strcmp(opt.transport, "pci"))
+		n = mmio_find(devs, max);
+	if (n <= 0 && strcmp(opt.transport, "mmio"))
+		n = pci_find(devs, max);
+	return n;
+}
+
 int main(void)
 {
-	struct window win[8];
+	struct dev devs[8];
 	struct target targets[8];
 	struct why why = {{0}};
+	long begin = now_ms();
 	unsigned int nt;
 	int n;
 
@@ -387,9 +460,11 @@ int main(void)
 	why.text[0] = '\0';
 	if (pool_init())
 		return 1;
-	n = windows_find(win, ARRAY_SIZE(win));
-	nt = find_targets(win, n, targets, ARRAY_SIZE(targets));
-	printf("hostile: %d windows, RAM ends at %#llx\n", n,
+	ram_find();
+	n = find_devices(devs, ARRAY_SIZE(devs));
+	nt = find_targets(devs, n, targets, ARRAY_SIZE(targets));
+	printf("hostile: %d devices on %s, RAM ends at %#llx\n", n,
+	       n > 0 ? devs[0].tr->name : "no transport",
 	       (unsigned long long)ram_end);
 
 	/* Before any attack, everything works. */
@@ -400,19 +475,17 @@ int main(void)
 	report("baseline", "all", NULL, &why);
 
 	for (unsigned int i = 0; i < nt; i++) {
-		if (opt.device[0] && strcmp(opt.device, targets[i].name))
+		if (opt.device[0] && !listed(opt.device, targets[i].name))
 			continue;
 		/* hostile_repeat=N: each case N times over, for flakes. */
-		for (int round = 0; round < atoi(opt.repeat) || !round;
-		     round++) {
-			run_list(&targets[i], ring_cases, ring_ncases);
-			run_list(&targets[i], status_cases, status_ncases);
-			run_list(&targets[i], transport_cases,
-				 transport_ncases);
-			run_list(&targets[i], device_cases, device_ncases);
-			run_list(&targets[i], net_cases, net_ncases);
-		}
+		for (int round = 0; round < atoi(opt.repeat) || !round; round++)
+			for (unsigned int l = 0; l < ARRAY_SIZE(lists); l++)
+				if (lists[l].transports &
+				    targets[i].d->tr->mask)
+					run_list(&targets[i], lists[l].cases,
+						 *lists[l].n);
 	}
-	printf("hostile: done %u cases, %u failed\n", ran, failed);
+	printf("hostile: done %u cases, %u failed in %ld s\n", ran, failed,
+	       (now_ms() - begin) / 1000);
 	return failed ? 1 : 0;
 }

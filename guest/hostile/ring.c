@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <time.h>
 #include <linux/virtio_config.h>
-#include <linux/virtio_mmio.h>
 
 #include "hostile.h"
 
@@ -31,7 +30,7 @@ int expect_broken(struct target *t, struct vq *vq, unsigned int slot,
 	struct page *buf;
 	u32 isr;
 
-	if (!wait_status(t->w, VIRTIO_CONFIG_S_NEEDS_RESET, ANSWER_MS)) {
+	if (!wait_status(t->d, VIRTIO_CONFIG_S_NEEDS_RESET, ANSWER_MS)) {
 		if (*(volatile u16 *)&vq->used->idx != vq->used_idx)
 			fail(why,
 			     "the bad chain came back used (length %u), "
@@ -39,17 +38,17 @@ int expect_broken(struct target *t, struct vq *vq, unsigned int slot,
 			     vq->used->ring[vq->used_idx % vq->num].len);
 		else
 			fail(why, "no NEEDS_RESET within %d ms (Status %#x)",
-			     ANSWER_MS, dev_status(t->w));
+			     ANSWER_MS, dev_status(t->d));
 		return -1;
 	}
 	/* 2.1.2: "If DRIVER_OK is set, after it sets DEVICE_NEEDS_RESET,
 	 * the device MUST send a device configuration change notification
 	 * to the driver." */
-	isr = reg_read(t->w, VIRTIO_MMIO_INTERRUPT_STATUS);
-	if (!(isr & VIRTIO_MMIO_INT_CONFIG))
+	isr = isr_wait(t->d, ISR_CONFIG, QUIET_MS);
+	if (!(isr & ISR_CONFIG))
 		fail(why,
 		     "NEEDS_RESET without a configuration interrupt "
-		     "(InterruptStatus %#x)",
+		     "(InterruptStatus or ISR %#x)",
 		     isr);
 	if (*(volatile u16 *)&vq->used->idx != vq->used_idx)
 		fail(why, "the bad chain came back used as well");
@@ -144,10 +143,11 @@ static int buf_across_ram_end(struct target *t, struct why *why)
 	return one_buffer(t, ram_end - 32, 64, why);
 }
 
-/* Our own device's registers, in the 32-bit device hole. */
+/* Our own device's registers (its window, or BAR 0), in the 32-bit
+ * device hole. */
 static int buf_in_mmio_hole(struct target *t, struct why *why)
 {
-	return one_buffer(t, t->w->base, 64, why);
+	return one_buffer(t, t->d->base, 64, why);
 }
 
 static int buf_far_above_ram(struct target *t, struct why *why)
@@ -347,7 +347,7 @@ static int indirect_table_in_mmio_hole(struct target *t, struct why *why)
 
 	if (!up(t, &vq, 0, why))
 		return -1;
-	desc_set(&vq.desc[0], t->w->base, 16, VRING_DESC_F_INDIRECT, 0);
+	desc_set(&vq.desc[0], t->d->base, 16, VRING_DESC_F_INDIRECT, 0);
 	return breaks(t, &vq, 0, why);
 }
 
@@ -434,15 +434,15 @@ static int used_over(struct target *t, u32 off, struct why *why)
 	unsigned int per = good_slots(t);
 	struct vq vq;
 
-	if (dev_features(t->w, 1ULL << VIRTIO_F_VERSION_1, NULL, why) ||
-	    vq_prepare(&vq, t->w, t->queue, why))
+	if (dev_features(t->d, 1ULL << VIRTIO_F_VERSION_1, NULL, why) ||
+	    vq_prepare(&vq, t->d, t->queue, why))
 		return -1;
 	vq.used_gpa = vq.ring->gpa + off;
 	vq.used = (struct vring_used *)(vq.ring->va + off);
-	reg_write(t->w, VIRTIO_MMIO_QUEUE_USED_LOW, (u32)vq.used_gpa);
+	dev_set(t->d, F_QUEUE_USED_LOW, (u32)vq.used_gpa);
 	if (vq_ready(&vq, why))
 		return -1;
-	dev_driver_ok(t->w);
+	dev_driver_ok(t->d);
 	/* Descriptors 8 on: clear of a used ring laid over 0..7. */
 	for (unsigned int slot = 8; slot + per <= QSIZE; slot += per)
 		vq_push(&vq, (u16)good_chain(t, &vq, slot, page_alloc()));

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <linux/virtio_config.h>
-#include <linux/virtio_mmio.h>
 
 #include "hostile.h"
 
@@ -24,7 +23,7 @@
 int live_after(struct target *t, struct vq *vq, u32 want, const char *after,
 	       struct why *why)
 {
-	u32 status = dev_status(t->w);
+	u32 status = dev_status(t->d);
 
 	if (status != want) {
 		fail(why, "Status %#x after %s, not %#x", status, after, want);
@@ -44,7 +43,7 @@ static int status_clear_bits(struct target *t, struct why *why)
 
 	if (dev_up(t, &vq, 0, why))
 		return -1;
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_ACK | S_DRV);
+	dev_set(t->d, F_STATUS, S_ACK | S_DRV);
 	return live_after(t, &vq, S_LIVE, "writing ACK|DRIVER when live", why);
 }
 
@@ -54,11 +53,11 @@ static int status_clear_driver_ok(struct target *t, struct why *why)
 
 	if (dev_up(t, &vq, 0, why))
 		return -1;
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_ACK | S_DRV | S_FEAT);
+	dev_set(t->d, F_STATUS, S_ACK | S_DRV | S_FEAT);
 	if (live_after(t, &vq, S_LIVE, "clearing DRIVER_OK", why))
 		return -1;
 	/* And DRIVER_OK again must not start a second set of threads. */
-	dev_driver_ok(t->w);
+	dev_driver_ok(t->d);
 	return live_after(t, &vq, S_LIVE, "DRIVER_OK twice", why);
 }
 
@@ -70,7 +69,7 @@ static int status_driver_sets_needs_reset(struct target *t, struct why *why)
 
 	if (dev_up(t, &vq, 0, why))
 		return -1;
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_LIVE | S_NEEDS_RS);
+	dev_set(t->d, F_STATUS, S_LIVE | S_NEEDS_RS);
 	return live_after(t, &vq, S_LIVE, "the driver wrote NEEDS_RESET", why);
 }
 
@@ -84,12 +83,12 @@ static int status_needs_reset_sticky(struct target *t, struct why *why)
 		return -1;
 	desc_set(&vq.desc[0], b->gpa, 64, VRING_DESC_F_NEXT, 0);
 	vq_push(&vq, 0);
-	if (!wait_status(t->w, S_NEEDS_RS, ANSWER_MS)) {
+	if (!wait_status(t->d, S_NEEDS_RS, ANSWER_MS)) {
 		fail(why, "a descriptor loop did not set NEEDS_RESET");
 		return -1;
 	}
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_LIVE);
-	if (!(dev_status(t->w) & S_NEEDS_RS))
+	dev_set(t->d, F_STATUS, S_LIVE);
+	if (!(dev_status(t->d) & S_NEEDS_RS))
 		fail(why, "NEEDS_RESET cleared by writing %#x", S_LIVE);
 	return why->text[0] ? -1 : 0;
 }
@@ -101,8 +100,8 @@ static int status_failed(struct target *t, struct why *why)
 
 	if (dev_up(t, &vq, 0, why))
 		return -1;
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_LIVE | VIRTIO_CONFIG_S_FAILED);
-	return dev_reset(t->w, why);
+	dev_set(t->d, F_STATUS, S_LIVE | VIRTIO_CONFIG_S_FAILED);
+	return dev_reset(t->d, why);
 }
 
 /*
@@ -120,21 +119,21 @@ static int features_after_features_ok(struct target *t, struct why *why)
 	unsigned int slots = good_slots(t);
 	int r;
 
-	if (dev_features(t->w,
+	if (dev_features(t->d,
 			 t->features | 1ULL << VIRTIO_F_VERSION_1 |
 				 1ULL << VIRTIO_RING_F_INDIRECT_DESC,
 			 NULL, why))
 		return -1;
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES, 0);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES, 0);
-	if (vq_prepare(&vq, t->w, t->queue, why) || vq_ready(&vq, why))
+	dev_set(t->d, F_DRIVER_FEATURES_SEL, 0);
+	dev_set(t->d, F_DRIVER_FEATURES, 0);
+	dev_set(t->d, F_DRIVER_FEATURES_SEL, 1);
+	dev_set(t->d, F_DRIVER_FEATURES, 0);
+	if (vq_prepare(&vq, t->d, t->queue, why) || vq_ready(&vq, why))
 		return -1;
-	dev_driver_ok(t->w);
-	if (dev_status(t->w) != S_LIVE) {
+	dev_driver_ok(t->d);
+	if (dev_status(t->d) != S_LIVE) {
 		fail(why, "Status %#x after late feature writes",
-		     dev_status(t->w));
+		     dev_status(t->d));
 		return -1;
 	}
 	if (!t->answers)
@@ -160,15 +159,15 @@ static int features_after_features_ok(struct target *t, struct why *why)
 /* Negotiation refused: FEATURES_OK must not read back. */
 static int refused(struct target *t, u32 low, u32 high, struct why *why)
 {
-	dev_reset(t->w, why);
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_ACK);
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_ACK | S_DRV);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES, low);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES, high);
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_ACK | S_DRV | S_FEAT);
-	if (dev_status(t->w) & S_FEAT) {
+	dev_reset(t->d, why);
+	dev_set(t->d, F_STATUS, S_ACK);
+	dev_set(t->d, F_STATUS, S_ACK | S_DRV);
+	dev_set(t->d, F_DRIVER_FEATURES_SEL, 0);
+	dev_set(t->d, F_DRIVER_FEATURES, low);
+	dev_set(t->d, F_DRIVER_FEATURES_SEL, 1);
+	dev_set(t->d, F_DRIVER_FEATURES, high);
+	dev_set(t->d, F_STATUS, S_ACK | S_DRV | S_FEAT);
+	if (dev_status(t->d) & S_FEAT) {
 		fail(why, "FEATURES_OK accepted for features %#x%08x", high,
 		     low);
 		return -1;
@@ -195,15 +194,15 @@ static int driver_ok_before_features_ok(struct target *t, struct why *why)
 	struct page *buf;
 	struct vq vq;
 
-	dev_reset(t->w, why);
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_ACK);
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_ACK | S_DRV);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
-	reg_write(t->w, VIRTIO_MMIO_DRIVER_FEATURES, 1);
-	if (vq_prepare(&vq, t->w, t->queue, why) || vq_ready(&vq, why))
+	dev_reset(t->d, why);
+	dev_set(t->d, F_STATUS, S_ACK);
+	dev_set(t->d, F_STATUS, S_ACK | S_DRV);
+	dev_set(t->d, F_DRIVER_FEATURES_SEL, 1);
+	dev_set(t->d, F_DRIVER_FEATURES, 1);
+	if (vq_prepare(&vq, t->d, t->queue, why) || vq_ready(&vq, why))
 		return -1;
-	reg_write(t->w, VIRTIO_MMIO_STATUS, S_ACK | S_DRV | S_DRV_OK);
-	if (dev_status(t->w) & S_DRV_OK)
+	dev_set(t->d, F_STATUS, S_ACK | S_DRV | S_DRV_OK);
+	if (dev_status(t->d) & S_DRV_OK)
 		fail(why, "DRIVER_OK accepted without FEATURES_OK");
 	buf = page_alloc();
 	vq_push(&vq, (u16)good_chain(t, &vq, 0, buf));
@@ -230,11 +229,11 @@ static int reset_storm(struct target *t, struct why *why)
 			vq_push_quiet(&vq, (u16)good_chain(t, &vq, i * per,
 							   page_alloc()));
 		vq_kick(&vq);
-		if (dev_reset(t->w, why))
+		if (dev_reset(t->d, why))
 			return -1;
 	}
 	for (int i = 0; i < 500; i++)
-		reg_write(t->w, VIRTIO_MMIO_STATUS, 0);
+		dev_set(t->d, F_STATUS, 0);
 	/* The last rings: poison the used ring and see it stay so. */
 	memset(vq.used, 0xa5, 4 + 8 * QSIZE);
 	sleep_ms(QUIET_MS);

@@ -43,13 +43,23 @@ static bool masked(const struct msix *m, unsigned int v)
 	       (m->table[v].ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT);
 }
 
-/* Vector (v)'s route and, if it just came unmasked with an event waiting,
- * the event.  Called with (lock). */
+/*
+ * Vector (v)'s route and, if it just came unmasked with an event waiting,
+ * the event.  Called with (lock).
+ *
+ * A message to anywhere but the local APICs' window is, on a real
+ * machine, a memory write like any other, and interrupts no CPU.  KVM
+ * would take any address for the APIC's and read a destination out of
+ * it: a guest could send itself any vector, an NMI or an INIT through
+ * its own device, with the message to address 0.  So such a vector is
+ * never live: its events are dropped, as the writes we do not make.
+ */
 static void refresh(struct msix *m, unsigned int v)
 {
 	const struct msix_entry *e = &m->table[v];
 	u64 addr = (u64)e->addr_hi << 32 | e->addr_lo;
 	bool on = !masked(m, v);
+	bool live = on && msix_to_apic(addr);
 
 	if (on && (!m->routed[v].set || m->routed[v].addr != addr ||
 		   m->routed[v].data != e->data)) {
@@ -59,13 +69,14 @@ static void refresh(struct msix *m, unsigned int v)
 		m->route(m->ctx, v, addr, e->data);
 	}
 	/* Live only once routed: an event may now skip the lock. */
-	atomic_store(&m->live[v], on);
+	atomic_store(&m->live[v], live);
 	/* 6.8.2.9: "If a masked vector has its Pending bit set, and the
 	 * associated underlying interrupt events are somehow satisfied
 	 * [...]".  Ours never are: the event is sent on unmask. */
 	if (on && (m->pending & (1ULL << v))) {
 		m->pending &= ~(1ULL << v);
-		m->deliver(m->ctx, v);
+		if (live)
+			m->deliver(m->ctx, v);
 	}
 }
 
@@ -137,9 +148,11 @@ bool msix_notify(struct msix *m, unsigned int v)
 	}
 	pthread_mutex_lock(&m->lock);
 	if (m->enabled) {
+		const struct msix_entry *e = &m->table[v];
+
 		if (masked(m, v))
 			m->pending |= 1ULL << v;
-		else
+		else if (msix_to_apic((u64)e->addr_hi << 32 | e->addr_lo))
 			m->deliver(m->ctx, v);
 		sent = true;
 	}

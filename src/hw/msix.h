@@ -9,8 +9,10 @@
  *
  * Here the "write" is the owner's business (a KVM irqfd on an MSI route):
  * this file keeps the table, the masks and the pending bits, and tells
- * the owner when a vector's route changes and when to deliver.  Table
- * writes are guest-controlled.
+ * the owner when a vector's route changes and when to deliver.  Only a
+ * message to the local APICs' window is an interrupt (msix_to_apic()):
+ * anywhere else it would be a plain memory write, which we do not make.
+ * Table writes are guest-controlled.
  */
 #ifndef LGUEST_HW_MSIX_H
 #define LGUEST_HW_MSIX_H
@@ -42,8 +44,10 @@ struct msix {
 	} routed[MSIX_MAX_VECTORS]; /* what route() was last told */
 	/* Vector (v), unmasked, now goes to (addr) with (data): called when
 	 * that changes, so the owner can tell KVM.  (A masked vector needs
-	 * no route: nothing is delivered through it.)  Called with (lock)
-	 * held. */
+	 * no route: nothing is delivered through it.)  (addr) may be no
+	 * APIC's (msix_to_apic()): nothing is delivered through such a
+	 * vector either, and the owner need only say so.  Called with
+	 * (lock) held. */
 	void (*route)(void *ctx, unsigned int v, u64 addr, u32 data);
 	/* Send vector (v) now.  Called with (lock) held; must not wait. */
 	void (*deliver)(void *ctx, unsigned int v);
@@ -71,11 +75,22 @@ void msix_pba_access(struct msix *m, u64 off, u8 *data, u32 len, bool write);
  * Function Mask.  vCPU threads. */
 void msix_control(struct msix *m, bool enabled, bool mask_all);
 
-/* An event for vector (v): deliver it, or leave it pending while masked.
- * Returns false if (v) is no vector of ours (the event is dropped), or
- * MSI-X is off.  A live vector's event takes no lock: queue threads of
+/* An event for vector (v): deliver it, or leave it pending while masked;
+ * an unmasked vector whose message is no interrupt (msix_to_apic()) drops
+ * it.  Returns false if (v) is no vector of ours (the event is dropped),
+ * or MSI-X is off.  A live vector's event takes no lock: queue threads of
  * one device never wait for each other here.  Any thread. */
 bool msix_notify(struct msix *m, unsigned int v);
+
+/*
+ * Is a message to (addr) an interrupt?  On x86 only in the local APICs'
+ * window, 0xfee00000-0xfeefffff (Intel SDM vol. 3, 11.11.1); the rest of
+ * the address says which CPU.  Pure.
+ */
+static inline bool msix_to_apic(u64 addr)
+{
+	return addr >> 20 == 0xfee;
+}
 
 /* Table and PBA sizes, for laying out a BAR. */
 static inline u64 msix_table_bytes(unsigned int nvec)

@@ -43,16 +43,27 @@ static void complain(struct pci_vdev *p, const char *fmt, ...)
  * Interrupting the driver.
  */
 
-/* INTx: the line follows the ISR (4.1.4.5): high while it is not zero,
- * unless the driver turned INTx off in the command register. */
+/*
+ * INTx: the line follows the ISR (4.1.4.5): high while it is not zero,
+ * unless the driver turned INTx off in the command register, or turned
+ * MSI-X on (PCI 3.0, 6.8.2: "the function is prohibited from using its
+ * INTx# pin").  We keep (intx_high) even before there is a VM to tell, so
+ * that the unit tests can see the line.
+ */
+static bool intx_pending(struct pci_vdev *p)
+{
+	return atomic_load(&p->isr) && !atomic_load(&p->msix.enabled);
+}
+
 static void intx_set(struct pci_vdev *p)
 {
-	bool high = p->isr && !(pci_get16(&p->fn, PCI_COMMAND) &
-				PCI_COMMAND_INTX_DISABLE);
+	bool high = intx_pending(p) && !(pci_get16(&p->fn, PCI_COMMAND) &
+					 PCI_COMMAND_INTX_DISABLE);
 
-	if (high != p->intx_high && p->kvm) {
+	if (high != p->intx_high) {
 		p->intx_high = high;
-		kvm_irq_line(p->kvm, p->intx_gsi, high);
+		if (p->kvm)
+			kvm_irq_line(p->kvm, p->intx_gsi, high);
 	}
 }
 
@@ -111,9 +122,14 @@ static void msix_deliver(void *ctx, unsigned int v)
 static void msix_route(void *ctx, unsigned int v, u64 addr, u32 data)
 {
 	struct pci_vdev *p = ctx;
-	int err =
-		p->kvm ? kvm_msi_route(p->kvm, p->gsi_base + v, addr, data) : 0;
+	int err;
 
+	if (!msix_to_apic(addr)) {
+		complain(p, "MSI-X vector %u to %#llx, no APIC's: dropped", v,
+			 (unsigned long long)addr);
+		return;
+	}
+	err = p->kvm ? kvm_msi_route(p->kvm, p->gsi_base + v, addr, data) : 0;
 	if (err)
 		complain(p, "MSI-X vector %u to %#llx/%#x: KVM says %s", v,
 			 (unsigned long long)addr, data, strerror(-err));
@@ -433,21 +449,36 @@ static void config_written(struct pci_function *f, u32 off, u32 len)
 		msix_control(&p->msix, ctrl & PCI_MSIX_FLAGS_ENABLE,
 			     ctrl & PCI_MSIX_FLAGS_MASKALL);
 	}
-	if (touches(off, len, PCI_COMMAND, 2)) {
+	if (touches(off, len, PCI_COMMAND, 2) ||
+	    touches(off, len, p->msix_cap + PCI_MSIX_FLAGS, 2)) {
 		pthread_mutex_lock(&p->isr_lock);
-		intx_set(p); /* INTx Disable may have changed */
+		intx_set(p); /* INTx Disable or MSI-X Enable may have changed */
 		pthread_mutex_unlock(&p->isr_lock);
 	}
 	if (touches(off, len, data, 4) && cfg_window(p, &woff, &wlen))
 		bar_access(f, 0, woff, f->config + data, wlen, true);
 }
 
+/*
+ * PCI 3.0, 6.2.3: the status register's Interrupt Status bit "reflects
+ * the state of the interrupt in the device/function", whatever INTx
+ * Disable says.  A driver that shares the line (Linux's
+ * pci_check_and_mask_intx(), for uio_pci_generic and vfio-pci) takes an
+ * interrupt as its own only when this bit says so; left clear, a level
+ * line nobody takes is an interrupt storm.  Set as the guest reads it.
+ */
 static void config_reading(struct pci_function *f, u32 off, u32 len)
 {
 	struct pci_vdev *p = f->owner;
 	u32 data = p->cfg_cap + sizeof(struct virtio_pci_cap);
 	u64 woff;
 	u32 wlen;
+
+	if (touches(off, len, PCI_STATUS, 1)) {
+		f->config[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
+		if (intx_pending(p))
+			f->config[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
+	}
 
 	if (touches(off, len, data, 4) && cfg_window(p, &woff, &wlen))
 		bar_access(f, 0, woff, f->config + data, wlen, false);

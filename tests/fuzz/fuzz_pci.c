@@ -11,10 +11,11 @@
  *
  * After every access we check what the function promises whatever the
  * driver does: no bit of config space changes that the hardware would not
- * let change; BAR 0 decodes exactly where its register and the command
+ * let change (the Interrupt Status bit, read set, has an ISR behind it); BAR 0 decodes exactly where its register and the command
  * register say, inside the bridge's window; a vector is live exactly when
- * it is unmasked, a pending bit is only ever set on a masked vector and,
- * when it clears, its event was sent; the status bits only go up until a
+ * it is unmasked and its message goes to the local APIC (anywhere else is
+ * no interrupt), a pending bit is only ever set on a masked vector and,
+ * when it clears, its event was sent if it could be; the status bits only go up until a
  * reset, and a reset parks every thread; reads of what the driver may not
  * read see zeros or ones.  Built with tests/fuzz/replay.c it is a plain
  * program replaying the files it is given (tests/fuzz/run replay).
@@ -82,8 +83,18 @@ static bool msix_masked(unsigned int v)
 	       (p.msix.table[v].ctrl & PCI_MSIX_ENTRY_CTRL_MASKBIT);
 }
 
+/* Vector (v) sends its events: unmasked, and its message is an interrupt
+ * (msix_to_apic()). */
+static bool msix_sends(unsigned int v)
+{
+	const struct msix_entry *e = &p.msix.table[v];
+
+	return !msix_masked(v) &&
+	       msix_to_apic((u64)e->addr_hi << 32 | e->addr_lo);
+}
+
 /* MSI-X, under its lock: Message Control as the config space says, a
- * vector live exactly when unmasked, pending only while masked.  Returns
+ * vector live exactly when it sends, pending only while masked.  Returns
  * the pending bits. */
 static u64 check_msix(void)
 {
@@ -100,9 +111,9 @@ static u64 check_msix(void)
 	for (unsigned int v = 0; v < NVEC; v++) {
 		bool live = atomic_load(&p.msix.live[v]);
 
-		if (live == msix_masked(v))
+		if (live != msix_sends(v))
 			abort();
-		if ((pending >> v & 1) && live) /* live: unmasked, by now */
+		if ((pending >> v & 1) && !msix_masked(v))
 			abort();
 	}
 	/* None of the vectors past ours is live: one comparison, not one
@@ -138,6 +149,11 @@ static void check_config(void)
 			memcpy(&was, init->config + i, 8);
 			memcpy(&w, f->wmask + i, 8);
 			memcpy(&w1c, f->w1cmask + i, 8);
+			/* The status register's Interrupt Status bit is the
+			 * device's to show (PCI 3.0, 6.2.3). */
+			if (i == 0)
+				w |= (u64)PCI_STATUS_INTERRUPT
+				     << 8 * PCI_STATUS;
 			if ((now ^ was) & ~(w | w1c))
 				abort();
 		}
@@ -186,9 +202,10 @@ static void check(unsigned int resets_before, u64 pending_before)
 	}
 	check_config();
 	pending = check_msix();
-	/* A pending event that cleared was sent, not lost. */
+	/* A pending event that cleared was sent, not lost, unless its
+	 * message is no interrupt. */
 	for (unsigned int v = 0; v < NVEC; v++)
-		if ((pending_before & ~pending) >> v & 1 &&
+		if ((pending_before & ~pending) >> v & 1 && msix_sends(v) &&
 		    !efd_pending(p.irq_fd[v]))
 			abort();
 	views_sync(&p.dev);
@@ -265,6 +282,13 @@ static void cfg_access(const u8 *op, bool write)
 	    (fn || !host.slot[slot] || len > 4 || reg % len ||
 	     reg + len > PCI_CFG_BYTES) &&
 	    memcmp(data, ones, len))
+		abort();
+	/* Interrupt Status read set: the ISR is (queue threads only ever
+	 * add to it, and only we clear it), and MSI-X is off. */
+	if (!write && slot == SLOT && !fn && len <= 4 && !(reg % len) &&
+	    reg <= PCI_STATUS && reg + len > PCI_STATUS &&
+	    (data[PCI_STATUS - reg] & PCI_STATUS_INTERRUPT) &&
+	    (!atomic_load(&p.isr) || atomic_load(&p.msix.enabled)))
 		abort();
 }
 
@@ -503,7 +527,7 @@ static void config_change(void)
 	for (unsigned int v = 0; v < NVEC; v++) {
 		bool to_v = p.msix.enabled && v == vec;
 
-		if (fired(v) != (to_v && !msix_masked(v)) ||
+		if (fired(v) != (to_v && msix_sends(v)) ||
 		    (to_v && msix_masked(v) && !(pending >> v & 1)))
 			abort();
 	}

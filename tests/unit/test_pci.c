@@ -359,6 +359,100 @@ TEST(msix_masking_and_pending)
 	teardown();
 }
 
+/*
+ * On x86 an MSI is a write to the local APICs' window, 0xfee00000-
+ * 0xfeefffff; anywhere else it is a memory write that interrupts no CPU.
+ * KVM would take any address for the APIC's, so a guest could send
+ * itself any vector, NMI or INIT through a device: vector 0 to address 0
+ * reached CPU 0 (lguest-hostile's msix-bad-message).  Such a message is
+ * dropped, not left pending; the same vector to the APIC goes out.
+ */
+TEST(msix_message_outside_apic_window_is_no_interrupt)
+{
+	static const u32 bad[][2] = {
+		{0x00000000, 0},
+		{0x12345000, 0},
+		{0xfed00000, 0},
+		{0xfee00000, 1}, /* above 4 GiB */
+	};
+	u64 e = VPCI_MSIX_TABLE;
+
+	setup();
+	enable_memory();
+	cfg_wr(SLOT, msix_cap() + PCI_MSIX_FLAGS, 2, PCI_MSIX_FLAGS_ENABLE);
+	bar_wr(VIRTIO_PCI_COMMON_MSIX, 2, 0);
+	fd_log_start();
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		bar_wr(e + PCI_MSIX_ENTRY_LOWER_ADDR, 4, bad[i][0]);
+		bar_wr(e + PCI_MSIX_ENTRY_UPPER_ADDR, 4, bad[i][1]);
+		bar_wr(e + PCI_MSIX_ENTRY_DATA, 4, 0x40);
+		bar_wr(e + PCI_MSIX_ENTRY_VECTOR_CTRL, 4, 0);
+		device_config_changed(&p.dev);
+		CHECK(!fired(0));
+		CHECK_EQ(bar_rd(VPCI_MSIX_PBA, 4), 0);
+	}
+	fd_log_end();
+	program_vector(0, false);
+	device_config_changed(&p.dev);
+	CHECK(fired(0));
+	teardown();
+}
+
+/*
+ * PCI 3.0, 6.2.3: the status register's Interrupt Status bit "reflects
+ * the state of the interrupt in the device/function", and INTx Disable
+ * "has no effect on the state of this bit".  A driver that shares the
+ * line (uio_pci_generic, vfio-pci: Linux's pci_check_and_mask_intx())
+ * takes an interrupt as its own only when the bit says so; without it,
+ * the level line nobody takes is a storm (lguest-hostile's intx).
+ */
+TEST(pci_6_2_3_interrupt_status_follows_the_isr)
+{
+	setup();
+	enable_memory();
+	CHECK_EQ(cfg_rd(SLOT, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT, 0);
+	device_config_changed(&p.dev);
+	CHECK(cfg_rd(SLOT, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT);
+	CHECK(p.intx_high);
+	/* INTx Disable lowers the line, not the bit. */
+	cfg_wr(SLOT, PCI_COMMAND, 2,
+	       PCI_COMMAND_MEMORY | PCI_COMMAND_INTX_DISABLE);
+	CHECK(!p.intx_high);
+	CHECK(cfg_rd(SLOT, PCI_COMMAND, 4) >> 16 & PCI_STATUS_INTERRUPT);
+	enable_memory();
+	CHECK(p.intx_high);
+	/* Reading the ISR clears both. */
+	CHECK_EQ(bar_rd(VPCI_ISR, 1), VIRTIO_PCI_ISR_CONFIG);
+	CHECK(!p.intx_high);
+	CHECK_EQ(cfg_rd(SLOT, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT, 0);
+	teardown();
+}
+
+/*
+ * PCI 3.0, 6.8.2: with MSI-X enabled "the function is prohibited from
+ * using its INTx# pin".  A line up when the driver turns MSI-X on comes
+ * down, and stays down, whatever INTx Disable says; with MSI-X off again
+ * and the ISR still set, it goes back up.
+ */
+TEST(pci_6_8_2_msix_enable_silences_intx)
+{
+	setup();
+	enable_memory();
+	device_config_changed(&p.dev);
+	CHECK(p.intx_high);
+	cfg_wr(SLOT, msix_cap() + PCI_MSIX_FLAGS, 2, PCI_MSIX_FLAGS_ENABLE);
+	CHECK(!p.intx_high);
+	CHECK_EQ(cfg_rd(SLOT, PCI_STATUS, 2) & PCI_STATUS_INTERRUPT, 0);
+	cfg_wr(SLOT, PCI_COMMAND, 2, PCI_COMMAND_MEMORY);
+	device_config_changed(&p.dev);
+	CHECK(!p.intx_high);
+	cfg_wr(SLOT, msix_cap() + PCI_MSIX_FLAGS, 2, 0);
+	CHECK(p.intx_high);
+	CHECK(bar_rd(VPCI_ISR, 1) & VIRTIO_PCI_ISR_CONFIG);
+	CHECK(!p.intx_high);
+	teardown();
+}
+
 /* Without MSI-X: the ISR says why, and reading it clears it (4.1.4.5). */
 TEST(spec_4_1_4_5_isr_read_clears)
 {
@@ -513,6 +607,9 @@ int main(void)
 		T(bar_sizing_and_decoding),
 		T(queue_interrupts_through_its_vector),
 		T(msix_masking_and_pending),
+		T(msix_message_outside_apic_window_is_no_interrupt),
+		T(pci_6_2_3_interrupt_status_follows_the_isr),
+		T(pci_6_8_2_msix_enable_silences_intx),
 		T(spec_4_1_4_5_isr_read_clears),
 		T(spec_4_1_3_1_natural_width),
 		T(spec_4_1_4_9_pci_cfg_window),
