@@ -7,11 +7,8 @@
  * instructions no driver uses.  The Launcher may ignore or refuse; the
  * device must go on.
  */
-#include <setjmp.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <emmintrin.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_pci.h>
 
@@ -300,77 +297,22 @@ static int pci_cfg_window_bad(struct target *t, struct why *why)
 	return live_after(t, &vq, S_LIVE, "bad windows", why);
 }
 
-/*
- * Instructions no driver uses on registers, which KVM must emulate and
- * hand to the Launcher in pieces of at most 8 bytes: 16-byte SSE loads
- * and stores, a string move, an exchange, a locked or.  None of them is
- * a natural access to a common config field except the exchange
- * (queue_select, with the value it has) and the locked or (a read-only
- * byte, or'ed with 0).  Should KVM refuse one (#UD, so SIGILL), that is
- * KVM's business: we go on to the next.
- */
-static sigjmp_buf odd_jmp;
-
-static void odd_signal(int sig)
-{
-	siglongjmp(odd_jmp, sig);
-}
-
+/* Instructions no driver uses (odd.c) on the common config: none of them
+ * is a natural access to a field but the exchange (queue_select, with the
+ * value it has) and the locked or (a read-only byte, or'ed with 0). */
 static int bar_odd_instructions(struct target *t, struct why *why)
 {
-	struct dev *d = t->d;
-	volatile u8 *r = d->regs + d->pci.common;
-	struct sigaction sa = {.sa_handler = odd_signal}, old[2];
-	volatile __m128i sink;
-	volatile int step;
-	struct vq vq;
-	u8 buf[64];
+	const struct odd_map m = {
+		.regs = t->d->regs + t->d->pci.common,
+		.store = VIRTIO_PCI_COMMON_MSIX,
+		.exchange = VIRTIO_PCI_COMMON_Q_SELECT,
+		.exchange_width = 2,
+		.or_zero = VIRTIO_PCI_COMMON_CFGGENERATION,
+		.or_zero_width = 1,
+		.config = t->d->config,
+	};
 
-	if (dev_up(t, &vq, 0, why))
-		return -1;
-	sigaction(SIGILL, &sa, &old[0]);
-	sigaction(SIGSEGV, &sa, &old[1]);
-	for (step = 0; step < 6; step++) {
-		void *dst = buf, *src = (void *)r;
-		size_t n = sizeof(buf);
-		if (sigsetjmp(odd_jmp, 1))
-			continue;
-		switch (step) {
-		case 0:
-			sink = _mm_loadu_si128((const __m128i *)r);
-			break;
-		case 1:
-			_mm_storeu_si128(
-				(__m128i *)(r + VIRTIO_PCI_COMMON_MSIX),
-				_mm_setzero_si128());
-			break;
-		case 2:
-			__asm__ volatile("rep movsb"
-					 : "+D"(dst), "+S"(src), "+c"(n)
-					 :
-					 : "memory");
-			break;
-		case 3:
-			__atomic_exchange_n(
-				(u16 *)(r + VIRTIO_PCI_COMMON_Q_SELECT),
-				(u16)t->queue, __ATOMIC_SEQ_CST);
-			break;
-		case 4:
-			__atomic_fetch_or(
-				(u8 *)(r + VIRTIO_PCI_COMMON_CFGGENERATION), 0,
-				__ATOMIC_SEQ_CST);
-			break;
-		case 5:
-			if (!d->config)
-				break;
-			sink = _mm_loadu_si128((const __m128i *)d->config);
-			_mm_storeu_si128((__m128i *)d->config, sink);
-			break;
-		}
-	}
-	sigaction(SIGILL, &old[0], NULL);
-	sigaction(SIGSEGV, &old[1], NULL);
-	return live_after(t, &vq, S_LIVE, "odd instructions", why);
+	return odd_accesses(t, &m, why);
 }
 
 const struct hcase bar_cases[] = {

@@ -321,6 +321,19 @@ int good_request(struct target *t, struct vq *vq, unsigned int slot,
 int live_after(struct target *t, struct vq *vq, u32 want, const char *what,
 	       struct why *why);
 
+/* odd.c: where instructions no driver uses land in a register block:
+ * a 16-byte load at its start and a 64-byte string move from it, 16 zero
+ * bytes stored at (store), an exchange with the queue index at (exchange)
+ * and a locked or of 0 at (or_zero), each of its width, and 16 bytes of
+ * (config) read and written back (unless NULL).  Then the device must
+ * work. */
+struct odd_map {
+	volatile u8 *regs;
+	u32 store, exchange, exchange_width, or_zero, or_zero_width;
+	volatile u8 *config;
+};
+int odd_accesses(struct target *t, const struct odd_map *m, struct why *why);
+
 /* What Status reads on a device its driver has set up. */
 #define S_LIVE                                                                 \
 	(VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |                \

@@ -7,13 +7,10 @@
  * What any transport has (queues, notifies, the device's config) is
  * setup.c's.  The Launcher may ignore or refuse; the device must go on.
  */
-#include <setjmp.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <emmintrin.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_mmio.h>
 
@@ -170,74 +167,22 @@ static int wrong_width(struct target *t, struct why *why)
 	return good_check(t, &e, head, buf, why);
 }
 
-/*
- * Instructions no driver uses on registers, which KVM must emulate and
- * hand to the Launcher in pieces of at most 8 bytes: 16-byte SSE loads
- * and stores, a string move, an exchange, a locked or.  None of them is
- * a 32-bit access to a register except the exchange (QueueSel, with the
- * value it has) and the locked or (a read-only register, or'ed with 0).
- * Should KVM refuse one (#UD, so SIGILL), that is KVM's business: we go
- * on to the next.
- */
-static sigjmp_buf odd_jmp;
-
-static void odd_signal(int sig)
-{
-	siglongjmp(odd_jmp, sig);
-}
-
+/* Instructions no driver uses (odd.c): none of them is a 32-bit access to
+ * a register but the exchange (QueueSel, with the value it has) and the
+ * locked or (a read-only register, or'ed with 0). */
 static int odd_instructions(struct target *t, struct why *why)
 {
-	volatile u8 *r = t->d->regs;
-	struct sigaction sa = {.sa_handler = odd_signal}, old[2];
-	volatile __m128i sink;
-	volatile int step;
-	struct vq vq;
-	u8 buf[64];
+	const struct odd_map m = {
+		.regs = t->d->regs,
+		.store = VIRTIO_MMIO_STATUS,
+		.exchange = VIRTIO_MMIO_QUEUE_SEL,
+		.exchange_width = 4,
+		.or_zero = VIRTIO_MMIO_CONFIG_GENERATION,
+		.or_zero_width = 4,
+		.config = t->d->regs + VIRTIO_MMIO_CONFIG,
+	};
 
-	if (dev_up(t, &vq, 0, why))
-		return -1;
-	sigaction(SIGILL, &sa, &old[0]);
-	sigaction(SIGSEGV, &sa, &old[1]);
-	for (step = 0; step < 6; step++) {
-		void *dst = buf, *src = (void *)r;
-		size_t n = sizeof(buf);
-		if (sigsetjmp(odd_jmp, 1))
-			continue;
-		switch (step) {
-		case 0:
-			sink = _mm_loadu_si128((const __m128i *)r);
-			break;
-		case 1:
-			_mm_storeu_si128((__m128i *)(r + VIRTIO_MMIO_STATUS),
-					 _mm_setzero_si128());
-			break;
-		case 2:
-			__asm__ volatile("rep movsb"
-					 : "+D"(dst), "+S"(src), "+c"(n)
-					 :
-					 : "memory");
-			break;
-		case 3:
-			__atomic_exchange_n((u32 *)(r + VIRTIO_MMIO_QUEUE_SEL),
-					    t->queue, __ATOMIC_SEQ_CST);
-			break;
-		case 4:
-			__atomic_fetch_or(
-				(u32 *)(r + VIRTIO_MMIO_CONFIG_GENERATION), 0,
-				__ATOMIC_SEQ_CST);
-			break;
-		case 5:
-			sink = _mm_loadu_si128(
-				(const __m128i *)(r + VIRTIO_MMIO_CONFIG));
-			_mm_storeu_si128((__m128i *)(r + VIRTIO_MMIO_CONFIG),
-					 sink);
-			break;
-		}
-	}
-	sigaction(SIGILL, &old[0], NULL);
-	sigaction(SIGSEGV, &old[1], NULL);
-	return live_after(t, &vq, S_LIVE, "odd instructions", why);
+	return odd_accesses(t, &m, why);
 }
 
 /*
