@@ -58,7 +58,7 @@ static void check(unsigned int resets_before)
 {
 	u32 now = atomic_load(&m.dev.status);
 
-	if (atomic_load(&resets) != resets_before) {
+	if (atomic_load(&echo_resets) != resets_before) {
 		check_reset(&m.dev);
 		if (atomic_load(&m.isr))
 			abort();
@@ -76,7 +76,7 @@ static void check(unsigned int resets_before)
  * it, through the bus. */
 static void guest_access(u32 off, u8 *data, u32 len, bool write)
 {
-	unsigned int before = atomic_load(&resets);
+	unsigned int before = atomic_load(&echo_resets);
 
 	bus_access(&bus, BUS_MMIO, BASE + off, data, len, write);
 	check(before);
@@ -261,7 +261,7 @@ static void step(const u8 *op)
 		wr(VIRTIO_MMIO_STATUS, 0);
 		break;
 	case OP_REBOOT:
-		before = atomic_load(&resets);
+		before = atomic_load(&echo_resets);
 		mmio_dev_reset(&m);
 		check(before);
 		break;

@@ -183,7 +183,7 @@ static void check(unsigned int resets_before, u64 pending_before)
 	u32 now = atomic_load(&p.dev.status);
 	u64 pending;
 
-	if (atomic_load(&resets) != resets_before) {
+	if (atomic_load(&echo_resets) != resets_before) {
 		check_reset(&p.dev);
 		if (atomic_load(&p.msix_config) != VIRTIO_MSI_NO_VECTOR)
 			abort();
@@ -215,7 +215,7 @@ static void check(unsigned int resets_before, u64 pending_before)
  * makes it, through the bus. */
 static void guest_access(u64 addr, u8 *data, u32 len, bool write)
 {
-	unsigned int before = atomic_load(&resets);
+	unsigned int before = atomic_load(&echo_resets);
 	u64 pending;
 
 	pthread_mutex_lock(&p.msix.lock);
@@ -590,7 +590,7 @@ static void step(const u8 *op)
 		bar_wr(VIRTIO_PCI_COMMON_STATUS, 1, 0);
 		break;
 	case OP_REBOOT:
-		before = atomic_load(&resets);
+		before = atomic_load(&echo_resets);
 		pci_vdev_reset(&p);
 		check(before, 0);
 		break;
@@ -626,7 +626,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	status = 0;
 	for (size_t off = 0; off + 8 <= size; off += 8)
 		step(data + off);
-	before = atomic_load(&resets);
+	before = atomic_load(&echo_resets);
 	pci_vdev_reset(&p);
 	check(before, 0);
 	forget_kicks(&p.dev);

@@ -16,6 +16,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 
+#include "echo_device.h"
 #include "fake_driver.h"
 #include "fdio.h"
 #include "virtio/device.h"
@@ -26,14 +27,12 @@
 #define RAM_SIZE  (64 * KiB)
 #define RAM_DATA  (48 * KiB)
 #define ECHO_IOV  4 /* longer chains are handed back: vq_pop()'s E2BIG */
-#define ECHO_F_X  3 /* the echo device's one feature bit */
 #define ECHO_QS	  3 /* "a" and "b" have threads, "c" has none */
 #define ECHO_SIZE 16
 
 static struct guest_mem ram;
 static struct fake_driver view[ECHO_QS]; /* valid while the queue is ready */
 static bool viewing[ECHO_QS];
-static atomic_uint resets; /* echo_reset() calls: the device was reset */
 
 /* Fresh zeroed RAM for an input; the same block every time. */
 static void ram_fresh(void)
@@ -78,7 +77,7 @@ static u32 echo_touch(const struct iovec *iov, unsigned int out,
 	return written;
 }
 
-static void echo_service(struct virtqueue *vq)
+static void echo_serve_checked(struct virtqueue *vq)
 {
 	struct iovec iov[ECHO_IOV];
 	unsigned int out, in;
@@ -88,23 +87,6 @@ static void echo_service(struct virtqueue *vq)
 		add_used(vq, head, echo_touch(iov, out, in));
 }
 
-static int echo_create(struct device *dev, const char *opt, char *err,
-		       size_t errlen)
-{
-	(void)opt;
-	(void)err;
-	(void)errlen;
-	dev->features = 1ULL << ECHO_F_X;
-	device_config(dev, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-	return 0;
-}
-
-static void echo_reset(struct device *dev)
-{
-	(void)dev;
-	atomic_fetch_add(&resets, 1);
-}
-
 static const struct device_type echo_type = {
 	.name = "echo",
 	.virtio_id = VIRTIO_ID_RNG,
@@ -112,7 +94,7 @@ static const struct device_type echo_type = {
 	.queue_names = {"a", "b", "c"},
 	.queue_size = ECHO_SIZE,
 	.create = echo_create,
-	.service = {echo_service, echo_service},
+	.service = {echo_serve_checked, echo_serve_checked},
 	.reset = echo_reset,
 };
 

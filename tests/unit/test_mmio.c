@@ -14,47 +14,13 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_mmio.h>
 
+#include "echo_device.h"
 #include "fake_driver.h"
 #include "harness.h"
 #include "log.h"
 #include "virtio/mmio.h"
 
-#define BASE	 0xd0000000ULL
-#define ECHO_F_X 3 /* a device feature bit of the echo device */
-
-static atomic_int served, resets;
-
-/* The echo device: returns each chain, saying it wrote 1 byte. */
-static void echo_service(struct virtqueue *vq)
-{
-	struct iovec iov[8];
-	unsigned int out, in;
-	int head;
-
-	while ((head = wait_for_vq_desc(vq, iov, 8, &out, &in)) >= 0) {
-		add_used(vq, head, 1);
-		atomic_fetch_add(&served, 1);
-	}
-}
-
-static int echo_create(struct device *dev, const char *opt, char *err,
-		       size_t errlen)
-{
-	(void)opt;
-	(void)err;
-	(void)errlen;
-	dev->features = 1ULL << ECHO_F_X;
-	dev->config_size = 8;
-	memcpy(dev->config, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-	return 0;
-}
-
-static void echo_reset(struct device *dev)
-{
-	(void)dev;
-	atomic_fetch_add(&resets, 1);
-}
-
+#define BASE 0xd0000000ULL
 static const struct device_type echo_type = {
 	.name = "echo",
 	.virtio_id = VIRTIO_ID_RNG,
@@ -92,8 +58,8 @@ static void setup(void)
 			       sizeof(err)),
 		 0);
 	CHECK_EQ(device_spawn(&m.dev), 0);
-	atomic_store(&served, 0);
-	atomic_store(&resets, 0);
+	atomic_store(&echo_served, 0);
+	atomic_store(&echo_resets, 0);
 }
 
 static void teardown(void)
@@ -154,9 +120,9 @@ static bool interrupted(int ms)
 
 static bool wait_served(int n)
 {
-	for (int i = 0; i < 2000 && atomic_load(&served) < n; i++)
+	for (int i = 0; i < 2000 && atomic_load(&echo_served) < n; i++)
 		usleep(1000);
-	return atomic_load(&served) >= n;
+	return atomic_load(&echo_served) >= n;
 }
 
 TEST(identity_registers)
@@ -364,13 +330,13 @@ TEST(spec_2_1_1_broken_queue_sends_config_interrupt)
 	CHECK(strstr(fd_log, "echo0/q: bad driver: head index"));
 
 	/* Reset: the thread is joined, the queue forgotten. */
-	atomic_store(&resets, 0);
+	atomic_store(&echo_resets, 0);
 	wr(VIRTIO_MMIO_STATUS, 0);
 	CHECK(!worker_running(&m.dev.threads[0]));
 	CHECK_EQ(rd(VIRTIO_MMIO_STATUS), 0);
 	CHECK_EQ(rd(VIRTIO_MMIO_QUEUE_READY), 0);
 	CHECK_EQ(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
-	CHECK_EQ(atomic_load(&resets), 1);
+	CHECK_EQ(atomic_load(&echo_resets), 1);
 
 	/* And the device works again on fresh rings. */
 	fd_free(&d);

@@ -15,6 +15,7 @@
 #include <linux/virtio_ids.h>
 #include <linux/virtio_pci.h>
 
+#include "echo_device.h"
 #include "fake_driver.h"
 #include "harness.h"
 #include "layout.h"
@@ -23,31 +24,6 @@
 
 #define SLOT 3
 #define BAR  PCI_BAR_GPA(SLOT)
-
-static atomic_int served;
-
-static void echo_service(struct virtqueue *vq)
-{
-	struct iovec iov[8];
-	unsigned int out, in;
-	int head;
-
-	while ((head = wait_for_vq_desc(vq, iov, 8, &out, &in)) >= 0) {
-		add_used(vq, head, 1);
-		atomic_fetch_add(&served, 1);
-	}
-}
-
-static int echo_create(struct device *dev, const char *opt, char *err,
-		       size_t errlen)
-{
-	(void)opt;
-	(void)err;
-	(void)errlen;
-	dev->features = 1ULL << 3;
-	device_config(dev, "\x01\x02\x03\x04\x05\x06\x07\x08", 8);
-	return 0;
-}
 
 static const struct device_type echo_type = {
 	.name = "echo",
@@ -79,7 +55,7 @@ static void setup(void)
 		 0);
 	CHECK_EQ(pci_host_add(&host, SLOT, &p.fn), 0);
 	CHECK_EQ(device_spawn(&p.dev), 0);
-	atomic_store(&served, 0);
+	atomic_store(&echo_served, 0);
 }
 
 static void teardown(void)
@@ -280,9 +256,9 @@ static void negotiate_and_start(void)
 
 static bool wait_served(int n)
 {
-	for (int ms = 0; ms < 5000 && atomic_load(&served) < n; ms++)
+	for (int ms = 0; ms < 5000 && atomic_load(&echo_served) < n; ms++)
 		usleep(1000);
-	return atomic_load(&served) == n;
+	return atomic_load(&echo_served) == n;
 }
 
 /* The table entry of vector (v): an address and data, and its mask. */
