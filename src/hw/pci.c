@@ -76,7 +76,8 @@ void pci_function_bar64(struct pci_function *f, int bar, u64 size, u64 addr)
 
 u8 pci_add_cap(struct pci_function *f, u8 id, const void *body, u8 len)
 {
-	u8 off = f->next_cap, *last;
+	u16 off = f->next_cap;
+	u8 *last;
 
 	if (len < 2 || off + (u32)len > 0x100)
 		return 0;
@@ -87,11 +88,11 @@ u8 pci_add_cap(struct pci_function *f, u8 id, const void *body, u8 len)
 	last = &f->config[PCI_CAPABILITY_LIST];
 	while (*last)
 		last = &f->config[*last + 1];
-	*last = off;
+	*last = (u8)off;
 	pci_set16(f->config, PCI_STATUS,
 		  pci_get16(f, PCI_STATUS) | PCI_STATUS_CAP_LIST);
 	f->next_cap = ALIGN_UP(off + len, 4);
-	return off;
+	return (u8)off;
 }
 
 /* Where BAR (bar) decodes, given the command register and the window: 0

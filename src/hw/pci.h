@@ -59,7 +59,7 @@ struct pci_function {
 	u64 bar_addr[PCI_BARS];	   /* where each decodes now, 0 if not */
 	const struct pci_function_ops *ops;
 	void *owner;
-	u8 next_cap; /* pci_add_cap()'s next offset */
+	u16 next_cap; /* pci_add_cap()'s next offset: 0x100 when full */
 };
 
 struct pci_host {

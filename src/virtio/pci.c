@@ -527,7 +527,9 @@ static u32 class_of(unsigned int virtio_id)
 	}
 }
 
-static void build_config(struct pci_vdev *p, u64 bar_addr)
+/* The function as firmware finds it; -1 if a capability found no room,
+ * which the layout below never lets happen. */
+static int build_config(struct pci_vdev *p, u64 bar_addr)
 {
 	struct pci_function *f = &p->fn;
 	const struct device *dev = &p->dev;
@@ -544,26 +546,32 @@ static void build_config(struct pci_vdev *p, u64 bar_addr)
 	};
 	__le32 mult = htole32(VPCI_NOTIFY_MULT);
 	u8 zero[4] = {0}, msix[12];
+	bool room = true;
 
 	pci_function_init(f, &id, &function_ops, p);
 	pci_function_bar64(f, 0, VPCI_BAR_SIZE, bar_addr);
-	add_part(f, VIRTIO_PCI_CAP_COMMON_CFG, VPCI_COMMON, COMMON_CFG_BYTES,
-		 sizeof(struct virtio_pci_cap), NULL, 0);
-	add_part(f, VIRTIO_PCI_CAP_ISR_CFG, VPCI_ISR, 1,
-		 sizeof(struct virtio_pci_cap), NULL, 0);
+	room &= add_part(f, VIRTIO_PCI_CAP_COMMON_CFG, VPCI_COMMON,
+			 COMMON_CFG_BYTES, sizeof(struct virtio_pci_cap), NULL,
+			 0) != 0;
+	room &= add_part(f, VIRTIO_PCI_CAP_ISR_CFG, VPCI_ISR, 1,
+			 sizeof(struct virtio_pci_cap), NULL, 0) != 0;
 	if (dev->config_size)
-		add_part(f, VIRTIO_PCI_CAP_DEVICE_CFG, VPCI_DEVICE,
-			 dev->config_size, sizeof(struct virtio_pci_cap), NULL,
-			 0);
-	add_part(f, VIRTIO_PCI_CAP_NOTIFY_CFG, VPCI_NOTIFY,
-		 dev->type->num_queues * VPCI_NOTIFY_MULT,
-		 sizeof(struct virtio_pci_notify_cap), &mult, sizeof(mult));
+		room &= add_part(f, VIRTIO_PCI_CAP_DEVICE_CFG, VPCI_DEVICE,
+				 dev->config_size,
+				 sizeof(struct virtio_pci_cap), NULL, 0) != 0;
+	room &= add_part(f, VIRTIO_PCI_CAP_NOTIFY_CFG, VPCI_NOTIFY,
+			 dev->type->num_queues * VPCI_NOTIFY_MULT,
+			 sizeof(struct virtio_pci_notify_cap), &mult,
+			 sizeof(mult)) != 0;
 	/* 4.1.4.9.1: "The device MUST present at least one
 	 * VIRTIO_PCI_CAP_PCI_CFG capability."  Its window fields and data
 	 * are the driver's to write. */
 	p->cfg_cap =
 		add_part(f, VIRTIO_PCI_CAP_PCI_CFG, 0, 0,
 			 sizeof(struct virtio_pci_cfg_cap), zero, sizeof(zero));
+	/* An offset of 0 would open the header's bytes to the guest. */
+	if (!room || !p->cfg_cap)
+		return -1;
 	memset(f->wmask + p->cfg_cap + VIRTIO_PCI_CAP_BAR, 0xff, 1);
 	memset(f->wmask + p->cfg_cap + VIRTIO_PCI_CAP_OFFSET, 0xff, 8);
 	memset(f->wmask + p->cfg_cap + sizeof(struct virtio_pci_cap), 0xff, 4);
@@ -576,9 +584,12 @@ static void build_config(struct pci_vdev *p, u64 bar_addr)
 	pci_set32(msix, PCI_MSIX_TABLE, VPCI_MSIX_TABLE | 0);
 	pci_set32(msix, PCI_MSIX_PBA, VPCI_MSIX_PBA | 0);
 	p->msix_cap = pci_add_cap(f, PCI_CAP_ID_MSIX, msix, sizeof(msix));
+	if (!p->msix_cap)
+		return -1;
 	pci_set16(f->wmask, p->msix_cap + PCI_MSIX_FLAGS,
 		  PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL);
 	p->fn_init = *f;
+	return 0;
 }
 
 int pci_vdev_init(struct pci_vdev *p, const struct device_type *type,
@@ -610,7 +621,10 @@ int pci_vdev_init(struct pci_vdev *p, const struct device_type *type,
 		goto fail;
 	msix_init(&p->msix, p->nvec, msix_route, msix_deliver, p);
 	reset_registers(p);
-	build_config(p, bar_addr);
+	if (build_config(p, bar_addr) < 0) {
+		snprintf(err, errlen, "no room for its PCI capabilities");
+		goto fail;
+	}
 	return 0;
 
 fail:

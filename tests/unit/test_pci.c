@@ -134,6 +134,31 @@ TEST(config_header)
 
 /* The capability list, walked as Linux's virtio_pci_modern does: every
  * part found once, inside BAR 0, and the list ends. */
+/*
+ * pci_add_cap() until it says there is no room: each capability inside
+ * the 256 bytes the one-byte list pointers reach, and the header
+ * untouched.  Its next offset was 8 bits wide and wrapped to 0 at the
+ * end, so the next capability landed on the vendor ID.
+ */
+TEST(capabilities_never_wrap_onto_the_header)
+{
+	static const struct pci_id id = {.vendor = 0x1af4, .device = 0x1041};
+	struct pci_function f;
+	u8 body[16] = {0}, off;
+	unsigned int n = 0;
+
+	pci_function_init(&f, &id, NULL, NULL);
+	while (n < 64 &&
+	       (off = pci_add_cap(&f, PCI_CAP_ID_VNDR, body, sizeof(body)))) {
+		CHECK(off >= 0x40 && off + sizeof(body) <= 0x100);
+		n++;
+	}
+	CHECK_EQ(n, (0x100 - 0x40) / sizeof(body));
+	CHECK_EQ(pci_add_cap(&f, PCI_CAP_ID_VNDR, body, 4), 0);
+	CHECK_EQ(pci_get16(&f, PCI_VENDOR_ID), 0x1af4);
+	CHECK_EQ(pci_get16(&f, PCI_DEVICE_ID), 0x1041);
+}
+
 TEST(spec_4_1_4_capability_walk)
 {
 	bool seen[6] = {false};
@@ -579,6 +604,7 @@ int main(void)
 {
 	static const struct test tests[] = {
 		T(config_header),
+		T(capabilities_never_wrap_onto_the_header),
 		T(spec_4_1_4_capability_walk),
 		T(bar_sizing_and_decoding),
 		T(queue_interrupts_through_its_vector),
