@@ -67,8 +67,10 @@ static const struct sandbox_call common_calls[] = {
 	SANDBOX_ANY(SYS_restart_syscall),
 	SANDBOX_ANY(SYS_exit),
 	SANDBOX_ANY(SYS_exit_group),
+	/* tcsetattr(): glibc reads the settings back after TCSETS. */
 	SANDBOX_ARG(SYS_ioctl, 1, TCSETS),
 	SANDBOX_ARG(SYS_ioctl, 1, TCSETSW),
+	SANDBOX_ARG(SYS_ioctl, 1, TCGETS),
 	SANDBOX_ARG(SYS_ioctl, 1, KVM_IRQ_LINE),
 };
 
